@@ -1,0 +1,1 @@
+"""The GraphQL edge: documents, limits, rate limits, HTTP and WebSocket transports."""

@@ -1,0 +1,152 @@
+"""GraphQL over HTTP: POST and GET on /graphql, with the spec's media types and status codes."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+import orjson
+from graphql import ExecutionResult
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.edge.errors import error_body, format_execution_error
+from app.edge.metrics import LATENCY, REQUESTS
+from app.edge.outcomes import Refusal
+from app.edge.params import Params, params_from_body, params_from_query_string
+from app.edge.runner import Meta, Ready, Runner
+from app.stats import RequestStats, start_request_stats
+
+log = logging.getLogger("buyer_api.http")
+
+MAX_BODY_BYTES = 1024 * 1024
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+PUBLIC_VARY = "Accept, Accept-Language, X-Currency, Accept-Encoding"
+
+
+def wants_graphql_response(accept: str | None) -> bool | None:
+    """True for the GraphQL response type, False for JSON, None when neither is acceptable."""
+    if not accept:
+        return False
+    types = {part.split(";")[0].strip().lower(): part for part in accept.split(",")}
+    for media, part in types.items():
+        if media == GRAPHQL_RESPONSE and "q=0" not in part.replace(" ", ""):
+            return True
+    if any(media in (JSON, "*/*", "application/*") for media in types):
+        return False
+    return None
+
+
+class GraphQLHttp:
+    def __init__(self, runner: Runner) -> None:
+        self._runner = runner
+
+    async def __call__(self, request: Request) -> Response:
+        started = time.perf_counter()
+        graphql_response = wants_graphql_response(request.headers.get("accept"))
+        if graphql_response is None:
+            return Response(status_code=406, content=b"Accept application/graphql-response+json or application/json")
+        meta = _meta(request, self._runner.settings.trusted_proxy_list)
+        operation = "-"
+        try:
+            params = await _params(request)
+            operation = params.operation_name or "-"
+            body, status, headers = await self._run(params, request.method, meta)
+        except Refusal as refusal:
+            body = {"errors": refusal.errors}
+            status = refusal.status_for(graphql_response)
+            headers = dict(refusal.headers)
+        headers["Content-Type"] = f"{GRAPHQL_RESPONSE if graphql_response else JSON}; charset=utf-8"
+        headers["X-Request-Id"] = meta.request_id
+        headers.setdefault("Cache-Control", "private, no-store" if meta.authorization else "no-store")
+        outcome = "ok" if "errors" not in body else "error"
+        REQUESTS.labels(operation, outcome).inc()
+        LATENCY.labels(operation).observe(time.perf_counter() - started)
+        return Response(orjson.dumps(body), status_code=status, headers=headers)
+
+    async def _run(self, params: Params, method: str, meta: Meta) -> tuple[dict[str, Any], int, dict[str, str]]:
+        runner = self._runner
+        identity = await runner.identify(meta.authorization)
+        stats = start_request_stats() if runner.settings.query_stats and not runner.settings.production else None
+        ready = await runner.prepare(params, method=method)
+        await runner.throttle(ready, identity, meta.client_ip)
+        account = await runner.sign_in(identity)
+        context = await runner.context(account, meta, stats)
+        result = await runner.execute(ready, context)
+        public = meta.authorization is None and method == "GET" and not result.errors
+        body = _body(result, ready, meta, stats, public=public)
+        headers: dict[str, str] = {}
+        if public:
+            headers["Cache-Control"] = "public, max-age=60"
+            headers["Vary"] = PUBLIC_VARY
+        return body, 200, headers
+
+
+def _body(
+    result: ExecutionResult, ready: Ready, meta: Meta, stats: RequestStats | None, *, public: bool
+) -> dict[str, Any]:
+    """`public` answers may be cached for everyone, so they carry no one's throttle status."""
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [format_execution_error(e, meta.request_id) for e in result.errors]
+    body["data"] = result.data
+    cost: dict[str, Any] = {"requestedQueryCost": ready.cost, "actualQueryCost": ready.cost}
+    throttle = ready.throttle
+    if throttle is not None and not public:
+        cost["throttleStatus"] = {
+            "maximumAvailable": throttle.capacity,
+            "currentlyAvailable": int(throttle.available),
+            "restoreRate": throttle.restore_rate,
+        }
+    extensions: dict[str, Any] = {"cost": cost}
+    if stats is not None:
+        extensions["stats"] = {"storeCalls": stats.store_calls, "searchCalls": stats.search_calls}
+    body["extensions"] = extensions
+    return body
+
+
+async def _params(request: Request) -> Params:
+    if request.method == "GET":
+        return params_from_query_string(request.query_params)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != JSON:
+        raise Refusal(415, [error_body("BAD_USER_INPUT", "Send the request as application/json.")])
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Refusal(413, [error_body("BAD_USER_INPUT", "The request body is larger than 1 MB.")])
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw.extend(chunk)
+        if len(raw) > MAX_BODY_BYTES:
+            raise Refusal(413, [error_body("BAD_USER_INPUT", "The request body is larger than 1 MB.")])
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise Refusal(400, [error_body("BAD_USER_INPUT", "The body is not valid JSON.")]) from None
+    return params_from_body(body)
+
+
+def client_ip(request: Request, trusted_proxies: list[str]) -> str:
+    """The peer's address; X-Forwarded-For is believed only from a trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    if not forwarded or peer not in trusted_proxies:
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted_proxies:
+            return hop
+    return peer
+
+
+def _meta(request: Request, trusted_proxies: list[str]) -> Meta:
+    return Meta(
+        authorization=request.headers.get("authorization"),
+        accept_language=request.headers.get("accept-language"),
+        currency_header=request.headers.get("x-currency"),
+        client_ip=client_ip(request, trusted_proxies),
+        request_id=request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8),
+    )

@@ -1,0 +1,1 @@
+"""The outbox dispatcher: performs what must follow a committed write."""

@@ -1,0 +1,1 @@
+"""Deterministic demo data at the real proportions of cross-border B2B trade."""
