@@ -31,3 +31,7 @@ def count_search_call() -> None:
     stats = _current.get()
     if stats is not None:
         stats.search_calls += 1
+
+
+def current_stats() -> RequestStats | None:
+    return _current.get()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
 import secrets
 import time
@@ -17,7 +19,7 @@ from app.edge.metrics import LATENCY, REQUESTS
 from app.edge.outcomes import Refusal
 from app.edge.params import Params, params_from_body, params_from_query_string
 from app.edge.runner import Meta, Ready, Runner
-from app.stats import RequestStats, start_request_stats
+from app.stats import RequestStats, current_stats, start_request_stats
 
 log = logging.getLogger("buyer_api.http")
 
@@ -25,6 +27,8 @@ MAX_BODY_BYTES = 1024 * 1024
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 PUBLIC_VARY = "Accept, Accept-Language, X-Currency, Accept-Encoding"
+# Compressed here rather than by middleware, so that Vary is written once and whole.
+GZIP_MINIMUM = 1024
 
 
 def wants_graphql_response(accept: str | None) -> bool | None:
@@ -57,6 +61,9 @@ class GraphQLHttp:
             body, status, headers = await self._run(params, request.method, meta)
         except Refusal as refusal:
             body = {"errors": refusal.errors}
+            stats = current_stats()
+            if stats is not None:
+                body["extensions"] = {"stats": _stats(stats)}
             status = refusal.status_for(graphql_response)
             headers = dict(refusal.headers)
         headers["Content-Type"] = f"{GRAPHQL_RESPONSE if graphql_response else JSON}; charset=utf-8"
@@ -65,17 +72,26 @@ class GraphQLHttp:
         outcome = "ok" if "errors" not in body else "error"
         REQUESTS.labels(operation, outcome).inc()
         LATENCY.labels(operation).observe(time.perf_counter() - started)
-        return Response(orjson.dumps(body), status_code=status, headers=headers)
+        content = orjson.dumps(body)
+        if len(content) >= GZIP_MINIMUM and "gzip" in request.headers.get("accept-encoding", ""):
+            content = gzip.compress(content, compresslevel=5)
+            headers["Content-Encoding"] = "gzip"
+            headers["Vary"] = headers.get("Vary", "Accept-Encoding")
+        return Response(content, status_code=status, headers=headers)
 
     async def _run(self, params: Params, method: str, meta: Meta) -> tuple[dict[str, Any], int, dict[str, str]]:
         runner = self._runner
-        identity = await runner.identify(meta.authorization)
         stats = start_request_stats() if runner.settings.query_stats and not runner.settings.production else None
+        identity = await runner.identify(meta.authorization)
         ready = await runner.prepare(params, method=method)
         await runner.throttle(ready, identity, meta.client_ip)
         account = await runner.sign_in(identity)
         context = await runner.context(account, meta, stats)
-        result = await runner.execute(ready, context)
+        try:
+            result = await asyncio.wait_for(runner.execute(ready, context), runner.settings.request_timeout_seconds)
+        except TimeoutError:
+            log.warning("request %s passed its deadline", meta.request_id)
+            raise Refusal(503, [error_body("SERVICE_UNAVAILABLE", "The request took too long and was stopped.")]) from None
         public = meta.authorization is None and method == "GET" and not result.errors
         body = _body(result, ready, meta, stats, public=public)
         headers: dict[str, str] = {}
@@ -103,9 +119,13 @@ def _body(
         }
     extensions: dict[str, Any] = {"cost": cost}
     if stats is not None:
-        extensions["stats"] = {"storeCalls": stats.store_calls, "searchCalls": stats.search_calls}
+        extensions["stats"] = _stats(stats)
     body["extensions"] = extensions
     return body
+
+
+def _stats(stats: RequestStats) -> dict[str, int]:
+    return {"storeCalls": stats.store_calls, "searchCalls": stats.search_calls}
 
 
 async def _params(request: Request) -> Params:

@@ -23,6 +23,7 @@ from graphql import (
     is_leaf_type,
     value_from_ast,
 )
+from graphql.pyutils import Undefined
 from graphql.type import GraphQLInterfaceType, GraphQLOutputType, GraphQLUnionType
 
 MAX_DEPTH = 15
@@ -137,27 +138,16 @@ class CostCalculator:
         field_type = field.type
         if is_leaf_type(get_named_type(field_type)):
             return 0
-        first = self._argument(node, field, "first")
-        if node.name.value == "nodes":
+        selection = self._selection_cost(field_type, node.selection_set)
+        if node.name.value == "nodes" and "ids" in field.args:
             ids = self._argument(node, field, "ids")
-            return len(ids) * (1 + self._selection_cost(field_type, node.selection_set)) if ids else 0
-        if first is not None:
-            return 2 + self._connection_cost(node, field_type, int(first))
-        return 1 + self._selection_cost(field_type, node.selection_set)
-
-    def _connection_cost(self, node: FieldNode, field_type: GraphQLOutputType, first: int) -> int:
-        """Edges and nodes are paid per item asked for; pageInfo, counts and facets once."""
-        named = get_named_type(field_type)
-        if not named.name.endswith("Connection"):
-            return max(first, 0) * (1 + self._selection_cost(field_type, node.selection_set))
-        per_item = once = 0
-        for child, child_field in self._fields(named, node.selection_set):
-            cost = self._field_cost(child, child_field)
-            if child.name.value in ("edges", "nodes"):
-                per_item += cost
-            else:
-                once += cost
-        return max(first, 0) * per_item + once
+            return len(ids or []) * selection
+        if "first" in field.args:
+            first = self._argument(node, field, "first")
+            return 2 + max(int(first or 0), 0) * selection
+        if is_list_type(field_type):
+            return selection
+        return 1 + selection
 
     def _argument(self, node: FieldNode, field: GraphQLField, name: str) -> Any:
         definition = field.args.get(name)
@@ -166,8 +156,9 @@ class CostCalculator:
         for argument in node.arguments:
             if argument.name.value == name:
                 value = value_from_ast(argument.value, definition.type, self._variables)
-                return value if value is not None else definition.default_value
-        return definition.default_value
+                if value is not None and value is not Undefined:
+                    return value
+        return None if definition.default_value is Undefined else definition.default_value
 
 
 def is_list_type(field_type: GraphQLOutputType) -> bool:

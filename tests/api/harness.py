@@ -149,9 +149,11 @@ async def _on_server(api: Api, coroutine: Any) -> Any:
 
 
 @contextmanager
-def serve(folder: Path, *, products: int = 400, **overrides: Any) -> Iterator[Api]:
+def serve(folder: Path, *, products: int = 400, seed: bool = True, **overrides: Any) -> Iterator[Api]:
+    """Seeds (unless told not to: a second instance on the same engines) and serves the app."""
     settings = embedded_settings(folder, **overrides)
-    asyncio.run(seed_demo(settings, products=products, seed=7))
+    if seed:
+        asyncio.run(seed_demo(settings, products=products, seed=7))
     port = free_port()
     server = ServerThread(settings, port)
     server.start()

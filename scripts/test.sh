@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything the tests need and runs them: lint, types, architecture, client contract, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q -e '.[test]'
+
+# Real parts the tests start themselves: redis-server (Debian) and the Firebase Auth emulator (npm).
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "test.sh: redis-server is missing; its tests will be skipped (apt-get install redis-server)" >&2
+  fi
+fi
+if command -v npm >/dev/null 2>&1; then
+  bash .ci/install-firebase-tools.sh
+fi
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/lint-imports
+shared=../shared/tools/check-contract
+if [ -x "$shared" ]; then
+  schema=$(mktemp)
+  .venv/bin/buyer-api schema >"$schema"
+  .venv/bin/python "$shared" "$schema"
+  rm -f "$schema"
+fi
+exec .venv/bin/pytest -q "$@"
