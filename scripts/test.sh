@@ -20,6 +20,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 if command -v npm >/dev/null 2>&1; then
   bash .ci/install-firebase-tools.sh
+  bash .ci/install-graphql-http.sh
 fi
 
 .venv/bin/ruff check .

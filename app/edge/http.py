@@ -109,7 +109,7 @@ def _body(
     if result.errors:
         body["errors"] = [format_execution_error(e, meta.request_id) for e in result.errors]
     body["data"] = result.data
-    cost: dict[str, Any] = {"requestedQueryCost": ready.cost, "actualQueryCost": ready.cost}
+    cost: dict[str, Any] = {"requestedQueryCost": ready.cost, "actualQueryCost": ready.actual_cost(result.data)}
     throttle = ready.throttle
     if throttle is not None and not public:
         cost["throttleStatus"] = {

@@ -90,6 +90,47 @@ class CostCalculator:
             total += MUTATION_BASE_COST
         return total
 
+    def actual_cost(self, operation: OperationDefinitionNode, data: Mapping[str, Any] | None) -> int:
+        """The same weights over what the response holds: lists count their real length."""
+        root = self._schema.get_root_type(operation.operation)
+        if root is None or data is None:
+            return 0
+        total = 0
+        for node, field in self._fields(root, operation.selection_set):
+            key = node.alias.value if node.alias else node.name.value
+            if key in data:
+                total += max(1, self._actual_field(node, field, data[key]))
+        if operation.operation is OperationType.MUTATION:
+            total += MUTATION_BASE_COST
+        return total
+
+    def _actual_field(self, node: FieldNode, field: GraphQLField, value: Any) -> int:
+        if is_leaf_type(get_named_type(field.type)):
+            return 0
+        if isinstance(value, list):
+            items = sum(self._actual_selection(field.type, node.selection_set, item) for item in value)
+            return items + (2 if "first" in field.args else 0)
+        if value is None:
+            return 1
+        return 1 + self._actual_selection(field.type, node.selection_set, value)
+
+    def _actual_selection(self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None, value: Any) -> int:
+        if not isinstance(value, Mapping):
+            return 0
+        named = get_named_type(parent)
+        members = (
+            self._schema.get_possible_types(named) if isinstance(named, GraphQLUnionType | GraphQLInterfaceType) else [named]
+        )
+        counted: set[str] = set()
+        total = 0
+        for member in members:
+            for child, child_field in self._fields(member, selection_set):
+                key = child.alias.value if child.alias else child.name.value
+                if key in value and key not in counted:
+                    counted.add(key)
+                    total += self._actual_field(child, child_field, value[key])
+        return total
+
     def _fields(
         self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None
     ) -> list[tuple[FieldNode, GraphQLField]]:

@@ -50,7 +50,11 @@ class Ready:
     operation: OperationDefinitionNode
     variables: dict[str, Any]
     cost: int
+    calculator: CostCalculator
     throttle: Throttle | None = None
+
+    def actual_cost(self, data: dict[str, Any] | None) -> int:
+        return self.calculator.actual_cost(self.operation, data)
 
 
 def unauthorized(reason: str) -> Refusal:
@@ -127,10 +131,11 @@ class Runner:
                 f"{shape.aliases} aliases exceed the limit of {MAX_ALIASES}.", "aliases", shape.aliases, MAX_ALIASES
             )
         variables = self._coerce(operation, params.variables or {})
-        cost = CostCalculator(self.schema, prepared.fragments, variables).operation_cost(operation)
+        calculator = CostCalculator(self.schema, prepared.fragments, variables)
+        cost = calculator.operation_cost(operation)
         if cost > MAX_COST:
             raise _too_complex(f"Cost {cost} exceeds the limit of {MAX_COST}.", "cost", cost, MAX_COST)
-        return Ready(prepared, operation, params.variables or {}, cost)
+        return Ready(prepared, operation, params.variables or {}, cost, calculator)
 
     async def throttle(self, ready: Ready, identity: Identity | None, client_ip: str) -> None:
         key = f"user:{identity.subject}" if identity is not None else f"ip:{client_ip}"

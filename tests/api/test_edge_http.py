@@ -105,7 +105,15 @@ async def test_large_responses_are_gzipped(api: Api) -> None:
     assert len(response.json()["data"]["verticals"]) >= 15
 
 
-async def test_unexpected_errors_are_masked(api: Api) -> None:
+async def test_malformed_node_ids_read_as_null(api: Api) -> None:
     response = await api.post("query { nodes(ids: [\"x\"]) { id } }")
     assert response.status_code == 200
     assert response.json()["data"] == {"nodes": [None]}
+
+
+async def test_actual_cost_counts_what_the_response_holds(api: Api) -> None:
+    body = (await api.post("query V { verticals { id coverImage { width } } }", token=api.token())).json()
+    cost = body["extensions"]["cost"]
+    verticals = len(body["data"]["verticals"])
+    assert cost["actualQueryCost"] == verticals
+    assert cost["requestedQueryCost"] == 1
