@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.api.harness import Api, serve
+from tests.api.shapes import engine_overrides
 
 
 @pytest.fixture(scope="session")
 def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The app on the shape BUYER_SHAPE names (embedded by default; see tests/api/shapes.py)."""
     folder: Path = tmp_path_factory.mktemp("api")
-    with serve(folder) as api:
+    with ExitStack() as stack:
+        api = stack.enter_context(serve(folder, **engine_overrides(stack)))
         yield api
 
 
