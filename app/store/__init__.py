@@ -1,0 +1,1 @@
+"""The store: the port, its engines, and the repositories written against it."""
