@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, OperationType, execute
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from app.auth.port import AuthUnavailable, Identity, InvalidToken
 from app.context import Context
@@ -231,7 +231,9 @@ class Runner:
         coerced = get_variable_values(self.schema, operation.variable_definitions or [], raw, max_errors=10)
         if isinstance(coerced, list):
             raise Refusal(400, [format_request_error(e, "BAD_USER_INPUT") for e in coerced], json_status=200)
-        return coerced
+        # graphql-core 3.3 returns the coerced values with where each came from; we need the values.
+        values: dict[str, Any] = coerced.coerced if isinstance(coerced, VariableValues) else coerced
+        return values
 
 
 def _is_syntax(prepared: Prepared) -> bool:

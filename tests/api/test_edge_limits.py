@@ -75,3 +75,9 @@ async def test_more_than_100_node_ids_is_bad_user_input(api: Api) -> None:
     ids = ", ".join(f'"id{i}"' for i in range(101))
     body = (await api.post(f"query Many {{ nodes(ids: [{ids}]) {{ id }} }}")).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_first_given_as_a_variable_is_costed(api: Api) -> None:
+    query = "query T($n: Int) { trending(first: $n) { score } }"
+    body = (await api.post(query, {"n": 40}, token=api.token())).json()
+    assert body["extensions"]["cost"]["requestedQueryCost"] == 2
