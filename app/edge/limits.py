@@ -1,4 +1,8 @@
-"""Depth, alias and cost limits computed on a validated document before it runs."""
+"""Depth, alias and cost limits computed on a validated document before it runs.
+
+Every walk is memoized per (selection set, type), so a document of a few thousand tokens costs a
+few thousand steps however its fragments nest or repeat.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,13 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -24,7 +31,7 @@ from graphql import (
     value_from_ast,
 )
 from graphql.pyutils import Undefined
-from graphql.type import GraphQLInterfaceType, GraphQLOutputType, GraphQLUnionType
+from graphql.type import GraphQLOutputType
 
 MAX_DEPTH = 15
 MAX_ALIASES = 30
@@ -40,34 +47,49 @@ class Shape:
 
 
 def shape_of(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> Shape:
-    """Depth of the deepest field and the number of aliases, fragments expanded."""
-    aliases = 0
+    """Depth of the deepest field and the number of aliases, each fragment measured once."""
+    memo: dict[int, tuple[int, int]] = {}
 
-    def walk(selection_set: SelectionSetNode | None, depth: int, seen: frozenset[str]) -> int:
-        nonlocal aliases
+    def walk(selection_set: SelectionSetNode | None, seen: frozenset[str]) -> tuple[int, int]:
+        """(depth below this selection set, aliases in it), fragments expanded."""
         if selection_set is None:
-            return depth
-        deepest = depth
+            return 0, 0
+        cached = memo.get(id(selection_set))
+        if cached is not None:
+            return cached
+        deepest, aliases = 0, 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                if selection.alias is not None:
-                    aliases += 1
-                deepest = max(deepest, walk(selection.selection_set, depth + 1, seen))
+                depth, inner = walk(selection.selection_set, seen)
+                deepest, aliases = max(deepest, depth + 1), aliases + inner + (selection.alias is not None)
             elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, walk(selection.selection_set, depth, seen))
+                depth, inner = walk(selection.selection_set, seen)
+                deepest, aliases = max(deepest, depth), aliases + inner
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in seen:
-                    deepest = max(deepest, walk(fragment.selection_set, depth, seen | {name}))
-        return deepest
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None and fragment.name.value not in seen:
+                    depth, inner = walk(fragment.selection_set, seen | {fragment.name.value})
+                    deepest, aliases = max(deepest, depth), aliases + inner
+        memo[id(selection_set)] = (deepest, aliases)
+        return deepest, aliases
 
-    depth = walk(operation.selection_set, 0, frozenset())
+    depth, aliases = walk(operation.selection_set, frozenset())
     return Shape(depth=depth, aliases=aliases)
 
 
+def is_list_type(field_type: GraphQLOutputType) -> bool:
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    return isinstance(inner, GraphQLList)
+
+
 class CostCalculator:
-    """Shopify-style calculated cost (CONTRACT.md section 4), with `first` read from the variables."""
+    """Shopify-style calculated cost (CONTRACT.md section 4), with `first` read from the variables.
+
+    A scalar or enum field costs 0; an object field 1 plus its selection; a field with `first`
+    2 plus first times its selection; `nodes` the number of ids times its selection; a list without
+    `first` its selection once; a root field at least 1; a mutation 10 more. On an abstract type the
+    costliest possible type counts.
+    """
 
     def __init__(
         self,
@@ -78,17 +100,17 @@ class CostCalculator:
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
+        self._memo: dict[tuple[int, str], int] = {}
 
     def operation_cost(self, operation: OperationDefinitionNode) -> int:
         root = self._schema.get_root_type(operation.operation)
         if root is None:
             return 0
-        total = 0
-        for field_node, field in self._fields(root, operation.selection_set):
-            total += max(1, self._field_cost(field_node, field))
-        if operation.operation is OperationType.MUTATION:
-            total += MUTATION_BASE_COST
-        return total
+        total = sum(
+            max(1, self._field_cost(node, field))
+            for node, field in self._fields(root, operation.selection_set)
+        )
+        return total + (MUTATION_BASE_COST if operation.operation is OperationType.MUTATION else 0)
 
     def actual_cost(self, operation: OperationDefinitionNode, data: Mapping[str, Any] | None) -> int:
         """The same weights over what the response holds: lists count their real length."""
@@ -100,80 +122,82 @@ class CostCalculator:
             key = node.alias.value if node.alias else node.name.value
             if key in data:
                 total += max(1, self._actual_field(node, field, data[key]))
-        if operation.operation is OperationType.MUTATION:
-            total += MUTATION_BASE_COST
-        return total
-
-    def _actual_field(self, node: FieldNode, field: GraphQLField, value: Any) -> int:
-        if is_leaf_type(get_named_type(field.type)):
-            return 0
-        if isinstance(value, list):
-            items = sum(self._actual_selection(field.type, node.selection_set, item) for item in value)
-            return items + (2 if "first" in field.args else 0)
-        if value is None:
-            return 1
-        return 1 + self._actual_selection(field.type, node.selection_set, value)
-
-    def _actual_selection(self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None, value: Any) -> int:
-        if not isinstance(value, Mapping):
-            return 0
-        named = get_named_type(parent)
-        members = (
-            self._schema.get_possible_types(named) if isinstance(named, GraphQLUnionType | GraphQLInterfaceType) else [named]
-        )
-        counted: set[str] = set()
-        total = 0
-        for member in members:
-            for child, child_field in self._fields(member, selection_set):
-                key = child.alias.value if child.alias else child.name.value
-                if key in value and key not in counted:
-                    counted.add(key)
-                    total += self._actual_field(child, child_field, value[key])
-        return total
+        return total + (MUTATION_BASE_COST if operation.operation is OperationType.MUTATION else 0)
 
     def _fields(
-        self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None
     ) -> list[tuple[FieldNode, GraphQLField]]:
-        """The fields selected on a type; on abstract types, the costliest branch counts."""
+        """The fields selected on a concrete (or abstract) type, through the fragments that apply to it."""
         found: list[tuple[FieldNode, GraphQLField]] = []
         if selection_set is None:
             return found
-        named = get_named_type(parent)
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                field = self._lookup(named, selection.name.value)
-                if field is not None:
-                    found.append((selection, field))
-            else:
-                if isinstance(selection, FragmentSpreadNode):
-                    fragment = self._fragments.get(selection.name.value)
-                    if fragment is None:
-                        continue
-                    condition, inner = fragment.type_condition, fragment.selection_set
-                else:
-                    condition, inner = selection.type_condition, selection.selection_set
-                target = self._schema.get_type(condition.name.value) if condition is not None else named
-                found.extend(self._fields(target, inner) if target is not None else [])  # type: ignore[arg-type]
+        self._collect(parent, selection_set, found, frozenset())
         return found
 
-    def _lookup(self, named: Any, name: str) -> GraphQLField | None:
-        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-            return named.fields.get(name)
-        return None
+    def _collect(
+        self,
+        parent: GraphQLNamedType,
+        selection_set: SelectionSetNode,
+        found: list[tuple[FieldNode, GraphQLField]],
+        seen: frozenset[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                field = (
+                    parent.fields.get(selection.name.value)
+                    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
+                    else None
+                )
+                if field is not None:
+                    found.append((selection, field))
+                continue
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = self._fragments.get(selection.name.value)
+                if fragment is None or fragment.name.value in seen:
+                    continue
+                condition, inner, seen = (
+                    fragment.type_condition.name.value,
+                    fragment.selection_set,
+                    seen | {fragment.name.value},
+                )
+            else:
+                condition = selection.type_condition.name.value if selection.type_condition else parent.name
+                inner = selection.selection_set
+            if self._applies(condition, parent):
+                self._collect(parent, inner, found, seen)
+
+    def _applies(self, condition: str, parent: GraphQLNamedType) -> bool:
+        if condition == parent.name:
+            return True
+        target = self._schema.get_type(condition)
+        if isinstance(parent, GraphQLObjectType) and isinstance(
+            target, GraphQLInterfaceType | GraphQLUnionType
+        ):
+            return self._schema.is_sub_type(target, parent)
+        return False
 
     def _selection_cost(self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None) -> int:
+        if selection_set is None:
+            return 0
         named = get_named_type(parent)
-        if isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
-            return self._abstract_cost(named, selection_set)
-        return sum(self._field_cost(node, field) for node, field in self._fields(parent, selection_set))
-
-    def _abstract_cost(self, named: GraphQLUnionType | GraphQLInterfaceType, selection_set: SelectionSetNode | None) -> int:
-        possible = self._schema.get_possible_types(named)
-        costs = [
-            sum(self._field_cost(node, field) for node, field in self._fields(member, selection_set))
-            for member in possible
-        ]
-        return max(costs, default=0)
+        key = (id(selection_set), named.name)
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        members: list[GraphQLNamedType] = (
+            list(self._schema.get_possible_types(named))
+            if isinstance(named, GraphQLUnionType | GraphQLInterfaceType)
+            else [named]
+        )
+        cost = max(
+            (
+                sum(self._field_cost(node, field) for node, field in self._fields(member, selection_set))
+                for member in members
+            ),
+            default=0,
+        )
+        self._memo[key] = cost
+        return cost
 
     def _field_cost(self, node: FieldNode, field: GraphQLField) -> int:
         field_type = field.type
@@ -190,6 +214,37 @@ class CostCalculator:
             return selection
         return 1 + selection
 
+    def _actual_field(self, node: FieldNode, field: GraphQLField, value: Any) -> int:
+        if is_leaf_type(get_named_type(field.type)):
+            return 0
+        if isinstance(value, list):
+            items = sum(self._actual_selection(field.type, node.selection_set, item) for item in value)
+            return items + (2 if "first" in field.args else 0)
+        if value is None:
+            return 1
+        return 1 + self._actual_selection(field.type, node.selection_set, value)
+
+    def _actual_selection(
+        self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None, value: Any
+    ) -> int:
+        if not isinstance(value, Mapping) or selection_set is None:
+            return 0
+        named = get_named_type(parent)
+        members: list[GraphQLNamedType] = (
+            list(self._schema.get_possible_types(named))
+            if isinstance(named, GraphQLUnionType | GraphQLInterfaceType)
+            else [named]
+        )
+        counted: set[str] = set()
+        total = 0
+        for member in members:
+            for child, child_field in self._fields(member, selection_set):
+                key = child.alias.value if child.alias else child.name.value
+                if key in value and key not in counted:
+                    counted.add(key)
+                    total += self._actual_field(child, child_field, value[key])
+        return total
+
     def _argument(self, node: FieldNode, field: GraphQLField, name: str) -> Any:
         definition = field.args.get(name)
         if definition is None:
@@ -200,8 +255,3 @@ class CostCalculator:
                 if value is not None and value is not Undefined:
                     return value
         return None if definition.default_value is Undefined else definition.default_value
-
-
-def is_list_type(field_type: GraphQLOutputType) -> bool:
-    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    return isinstance(inner, GraphQLList)

@@ -81,3 +81,16 @@ async def test_first_given_as_a_variable_is_costed(api: Api) -> None:
     query = "query T($n: Int) { trending(first: $n) { score } }"
     body = (await api.post(query, {"n": 40}, token=api.token())).json()
     assert body["extensions"]["cost"]["requestedQueryCost"] == 2
+
+
+async def test_nested_fragments_on_abstract_types_are_costed_without_blowing_up(api: Api) -> None:
+    # given: each level offers every Node type a fragment; a naive walk is exponential in the depth
+    inner = "id"
+    for _ in range(13):
+        inner = f"target {{ ... on Notification {{ readAt {inner} }} ... on Inquiry {{ muted }} ... on Article {{ slug }} }}"
+    query = f'query Nested {{ node(id: "x") {{ ... on Notification {{ {inner} }} }} }}'
+    # when
+    response = await api.post(query)
+    # then
+    assert response.status_code in (200, 400)
+    assert "errors" not in response.json() or response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
