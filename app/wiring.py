@@ -15,10 +15,12 @@ from app.broker import open_broker
 from app.broker.port import Broker
 from app.ports import Ports
 from app.settings import Settings, SettingsError, development_secret
+from app.stats import count_search_call
 from app.store.counting import CountingDatabase
 from app.store.port import Database
 from app.store.repositories import Repositories
 from push.port import PushSender
+from search.counting import CountingSearch
 from search.open import open_search
 from search.port import SearchEngine
 
@@ -124,7 +126,9 @@ async def open_engines(settings: Settings, wake_dispatcher: Callable[[], None]) 
     database = await open_store(settings.store_url)
     repos = Repositories.over(database)
     await repos.ensure_indexes()
-    search: SearchEngine = await open_search(settings.search_url)
+    search: SearchEngine = CountingSearch(await open_search(settings.search_url), count_search_call)
+    # `suggest` completes vertical names, which live in the store (they are configuration, read at start).
+    search.set_vertical_names({v.key: v.names for v in await repos.verticals.all()})
     broker: Broker = open_broker(settings.broker_url)
     ports = Ports(
         repos=repos,
