@@ -1,0 +1,231 @@
+"""SQLite engine of the store port: one table `(id TEXT PRIMARY KEY, doc TEXT NOT NULL)` per
+collection, documents as JSON text, filters and sorts compiled by `app.store.sqlite_query`,
+collection calls in `app.store.sqlite_collection`.
+
+sqlite3 is called synchronously (statements are short) on one connection, serialized by an
+asyncio.Lock: a call outside a transaction takes the lock for itself; `transaction()` takes
+it for the whole block (BEGIN IMMEDIATE ... COMMIT), and calls made inside the block (found
+through a context variable) run without re-taking it. A nested `transaction()` joins the
+enclosing one. Every call is atomic: outside a transaction it is its own transaction
+(BEGIN IMMEDIATE for writes, BEGIN for reads, one snapshot), inside one it is a SAVEPOINT,
+so a failing call (e.g. a unique violation half-way through `insert_many`) writes nothing.
+Updates read the matched documents, apply the operators in Python (`app.store.doc_update`)
+and write them back within that scope, so `find_one_and_update` claims are exclusive, also
+against other processes on the same file (WAL, busy_timeout 5 s: a call waits up to 5 s,
+blocking the event loop, for another process's write lock, then raises StoreUnavailable).
+
+Each collection's array-valued paths are recorded in `_store_array_paths` on every write, so
+that the compiler adds MongoDB's array-element semantics only where arrays occur (re-read
+when another connection has written, per `PRAGMA data_version`, in the call's snapshot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from app.store.doc_update import array_paths
+from app.store.port import Document, DuplicateKeyError, StoreUnavailable
+from app.store.sqlite_collection import SqliteCollection
+from app.store.sqlite_query import quote_identifier
+
+_REGISTRY = "_store_array_paths"
+_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL")
+_DUPLICATE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+async def open_sqlite(path: str) -> SqliteDatabase:
+    """Opens (creating it and its folder if needed) the database file at `path`."""
+    if path != ":memory:" and not path.startswith("file:"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA busy_timeout = 5000")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {_REGISTRY} (collection TEXT NOT NULL, path TEXT NOT NULL, "
+            "PRIMARY KEY (collection, path)) WITHOUT ROWID"
+        )
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"cannot open SQLite database {path!r}: {exc}") from exc
+    return SqliteDatabase(connection)
+
+
+class _Transaction:
+    active = True
+
+
+class SqliteDatabase:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._conn = connection
+        self._lock = asyncio.Lock()
+        self._tx: ContextVar[_Transaction | None] = ContextVar(f"sqlite_tx_{id(self)}", default=None)
+        self._tables: set[str] = set()
+        self._array_paths: dict[str, set[str]] = {}
+        self._data_version: int | None = None
+        self._closed = False
+
+    def collection(self, name: str) -> SqliteCollection:
+        if name.startswith(("sqlite_", "_store_")) or "." in name:
+            raise ValueError(f"invalid collection name {name!r}")
+        quote_identifier(name)
+        return SqliteCollection(self, name)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._current() is not None:  # nested: part of the enclosing transaction
+            yield
+            return
+        async with self._lock:
+            self._check_open()
+            self.execute("BEGIN IMMEDIATE")
+            tx = _Transaction()
+            token = self._tx.set(tx)
+            try:
+                yield
+            except BaseException:
+                tx.active = False
+                self._rollback()
+                raise
+            else:
+                tx.active = False
+                self._commit()
+            finally:
+                self._tx.reset(token)
+
+    async def ping(self) -> None:
+        async with self.reading(None):
+            self.execute("SELECT 1").fetchall()
+
+    async def close(self) -> None:
+        async with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    # -- for SqliteCollection ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def reading(self, table: str | None) -> AsyncIterator[None]:
+        """Reads of one call, in one snapshot: under the lock unless in a transaction."""
+        if self._current() is not None:
+            self._prepare(table)
+            yield
+            return
+        async with self._lock:
+            self._ensure_table(table)
+            self.execute("BEGIN")
+            try:
+                self._refresh_array_paths()  # the PRAGMA starts the read snapshot
+                yield
+            except BaseException:
+                self._rollback()
+                raise
+            self._commit()
+
+    @asynccontextmanager
+    async def writing(self, table: str) -> AsyncIterator[None]:
+        """The statements of one call, which succeed or fail together."""
+        if self._current() is not None:
+            self._prepare(table)
+            with self._savepoint():
+                yield
+            return
+        async with self._lock:
+            self._ensure_table(table)
+            self.execute("BEGIN IMMEDIATE")
+            try:
+                self._refresh_array_paths()
+                yield
+            except BaseException:
+                self._rollback()
+                raise
+            self._commit()
+
+    def array_paths(self, table: str) -> set[str]:
+        return self._array_paths.get(table, set())
+
+    def record_arrays(self, table: str, doc: Document) -> None:
+        known = self._array_paths.setdefault(table, set())
+        new = array_paths(doc) - known
+        if new:
+            self._conn.executemany(
+                f"INSERT OR IGNORE INTO {_REGISTRY} (collection, path) VALUES (?, ?)",
+                [(table, path) for path in sorted(new)],
+            )
+            known.update(new)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Runs one statement, mapping SQLite's errors to the port's."""
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname in _DUPLICATE:
+                raise DuplicateKeyError(str(exc)) from exc
+            raise
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorname.startswith(_UNAVAILABLE):
+                raise StoreUnavailable(str(exc)) from exc
+            raise
+        except sqlite3.ProgrammingError as exc:
+            if self._closed:
+                raise StoreUnavailable(str(exc)) from exc
+            raise
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    def _current(self) -> _Transaction | None:
+        tx = self._tx.get()
+        return tx if tx is not None and tx.active else None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreUnavailable("the SQLite database is closed")
+
+    def _prepare(self, table: str | None) -> None:
+        self._ensure_table(table)
+        self._refresh_array_paths()
+
+    def _ensure_table(self, table: str | None) -> None:
+        self._check_open()
+        if table is not None and table not in self._tables:
+            name = quote_identifier(table)
+            self.execute(f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
+            self._tables.add(table)
+
+    def _refresh_array_paths(self) -> None:
+        version = self.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:  # another connection wrote: re-read the array paths
+            self._data_version = version
+            self._array_paths = {}
+            for collection, path in self.execute(f"SELECT collection, path FROM {_REGISTRY}"):
+                self._array_paths.setdefault(collection, set()).add(path)
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.execute("SAVEPOINT store_call")
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK TO store_call")
+            self.execute("RELEASE store_call")
+            raise
+        self.execute("RELEASE store_call")
+
+    def _commit(self) -> None:
+        try:
+            self.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        self._tables.clear()  # a rolled-back CREATE TABLE is gone
+        if not self._closed and self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
