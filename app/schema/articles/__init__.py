@@ -1,0 +1,1 @@
+"""Article schema: inputs editors send (inputs.py) and the types everyone reads (types.py)."""
