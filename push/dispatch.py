@@ -60,13 +60,17 @@ class PushDispatch:
             wait = max((s for s in retry_after if s > 0), default=None)
             raise RetryLater(f"{len(retry_after)} push deliveries to retry", wait)
 
-    async def _messages(self, deliveries: Sequence[Mapping[str, str]]) -> tuple[list[PushMessage], dict[str, Device]]:
+    async def _messages(
+        self, deliveries: Sequence[Mapping[str, str]]
+    ) -> tuple[list[PushMessage], dict[str, Device]]:
         keys = [delivery_key(d["notification"], d["device"]) for d in deliveries]
         done = await self._repos.notifications.delivery_states(keys)
         todo = [(k, d) for k, d in zip(keys, deliveries, strict=True) if k not in done]
         if not todo:
             return [], {}
-        notes = await self._repos.notifications.get_many(list(dict.fromkeys(d["notification"] for _, d in todo)))
+        notes = await self._repos.notifications.get_many(
+            list(dict.fromkeys(d["notification"] for _, d in todo))
+        )
         devs = await self._repos.devices.get_many(list(dict.fromkeys(d["device"] for _, d in todo)))
         notifications = {n.key: n for n in notes if n is not None}
         devices = {d.key: d for d in devs if d is not None}
@@ -79,21 +83,37 @@ class PushDispatch:
             if notification is None or device is None or device.user_key != notification.user_key:
                 continue
             if notification.user_key not in badges:
-                badges[notification.user_key] = await self._repos.notifications.count_unread(notification.user_key)
+                badges[notification.user_key] = await self._repos.notifications.count_unread(
+                    notification.user_key
+                )
             messages.append(build_message(key, notification, device, badges[notification.user_key]))
             by_key[key] = device
         return messages, by_key
 
-    async def _record(self, message: PushMessage, result: SendResult, device: Device, retry_after: list[float]) -> None:
+    async def _record(
+        self, message: PushMessage, result: SendResult, device: Device, retry_after: list[float]
+    ) -> None:
         now = now_ms()
         if result.outcome is SendOutcome.SENT:
             await self._repos.notifications.record_delivery(message.delivery_key, DELIVERY_SENT, now)
         elif result.outcome is SendOutcome.DROP_ADDRESS:
-            log.info("push address %s is gone (%s): device removed", redact(device.address), result.error_code)
+            log.info(
+                "push address %s is gone (%s): device removed", redact(device.address), result.error_code
+            )
             await self._repos.devices.delete(device.key)
-            await self._repos.notifications.record_delivery(message.delivery_key, DELIVERY_DROPPED, now, result.error_code)
+            await self._repos.notifications.record_delivery(
+                message.delivery_key, DELIVERY_DROPPED, now, result.error_code
+            )
         elif result.outcome is SendOutcome.RETRY:
             retry_after.append(result.retry_after_seconds or 0.0)
         else:
-            log.error("push %s to %s failed: %s %s", message.delivery_key, redact(device.address), result.error_code, result.detail)
-            await self._repos.notifications.record_delivery(message.delivery_key, DELIVERY_FAILED, now, result.error_code)
+            log.error(
+                "push %s to %s failed: %s %s",
+                message.delivery_key,
+                redact(device.address),
+                result.error_code,
+                result.detail,
+            )
+            await self._repos.notifications.record_delivery(
+                message.delivery_key, DELIVERY_FAILED, now, result.error_code
+            )

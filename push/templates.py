@@ -15,7 +15,7 @@ from app.domain.notifications_rules import preview
 
 K = NotificationKind
 
-# (title, body) per kind per language; {party}, {message}, {number}, {status}, {title}.
+# (title, body) per kind per language; {party}, {message}, {number}, {status}, {title} (or title_<language>).
 TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
     "en": {
         K.NEW_INQUIRY: ("New inquiry from {party}", "{message}"),
@@ -24,7 +24,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("New order {number}", "{party} placed an order."),
         K.ORDER_UPDATE: ("Order {number} updated", "{party}: {status}"),
         K.SHIPMENT_UPDATE: ("Shipment update for order {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("New from {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("New article", "{title}"),
     },
     "zh": {
         K.NEW_INQUIRY: ("来自{party}的新询盘", "{message}"),
@@ -33,7 +33,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("新订单 {number}", "{party}下了订单。"),
         K.ORDER_UPDATE: ("订单 {number} 已更新", "{party}：{status}"),
         K.SHIPMENT_UPDATE: ("订单 {number} 物流更新", "{status}"),
-        K.ARTICLE_PUBLISHED: ("{party}的新内容", "{title}"),
+        K.ARTICLE_PUBLISHED: ("新文章", "{title}"),
     },
     "es": {
         K.NEW_INQUIRY: ("Nueva consulta de {party}", "{message}"),
@@ -42,7 +42,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("Nuevo pedido {number}", "{party} hizo un pedido."),
         K.ORDER_UPDATE: ("Pedido {number} actualizado", "{party}: {status}"),
         K.SHIPMENT_UPDATE: ("Novedades del envío del pedido {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("Novedad de {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("Nuevo artículo", "{title}"),
     },
     "ru": {
         K.NEW_INQUIRY: ("Новый запрос от {party}", "{message}"),
@@ -51,7 +51,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("Новый заказ {number}", "{party} оформил(а) заказ."),
         K.ORDER_UPDATE: ("Заказ {number} обновлён", "{party}: {status}"),
         K.SHIPMENT_UPDATE: ("Доставка заказа {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("Новое от {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("Новая статья", "{title}"),
     },
     "pt": {
         K.NEW_INQUIRY: ("Nova consulta de {party}", "{message}"),
@@ -60,7 +60,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("Novo pedido {number}", "{party} fez um pedido."),
         K.ORDER_UPDATE: ("Pedido {number} atualizado", "{party}: {status}"),
         K.SHIPMENT_UPDATE: ("Atualização do envio do pedido {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("Novidade de {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("Novo artigo", "{title}"),
     },
     "fr": {
         K.NEW_INQUIRY: ("Nouvelle demande de {party}", "{message}"),
@@ -69,7 +69,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("Nouvelle commande {number}", "{party} a passé une commande."),
         K.ORDER_UPDATE: ("Commande {number} mise à jour", "{party} : {status}"),
         K.SHIPMENT_UPDATE: ("Suivi de la commande {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("Nouveau de {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("Nouvel article", "{title}"),
     },
     "ar": {
         K.NEW_INQUIRY: ("استفسار جديد من {party}", "{message}"),
@@ -78,7 +78,7 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
         K.NEW_ORDER: ("طلب جديد {number}", "قدّم {party} طلبًا."),
         K.ORDER_UPDATE: ("تم تحديث الطلب {number}", "{party}: {status}"),
         K.SHIPMENT_UPDATE: ("تحديث شحن الطلب {number}", "{status}"),
-        K.ARTICLE_PUBLISHED: ("جديد من {party}", "{title}"),
+        K.ARTICLE_PUBLISHED: ("مقال جديد", "{title}"),
     },
 }
 
@@ -91,8 +91,15 @@ BUYER_FROM = {
     "fr": "Acheteur de {country}",
     "ar": "مشترٍ من {country}",
 }
-A_BUYER = {"en": "A buyer", "zh": "一位买家", "es": "Un comprador", "ru": "Покупатель", "pt": "Um comprador",
-           "fr": "Un acheteur", "ar": "مشترٍ"}
+A_BUYER = {
+    "en": "A buyer",
+    "zh": "一位买家",
+    "es": "Un comprador",
+    "ru": "Покупатель",
+    "pt": "Um comprador",
+    "fr": "Un acheteur",
+    "ar": "مشترٍ",
+}
 
 
 class _Blank(dict[str, str]):
@@ -117,5 +124,7 @@ def render(kind: NotificationKind, params: Mapping[str, str], locale: str | None
     values = _Blank(params)
     values["party"] = party_name(params, language)
     values["message"] = preview(params.get("message", ""))
+    # Articles carry their title per language as "title_<language>".
+    values["title"] = params.get(f"title_{language}") or params.get("title", "")
     formatter = string.Formatter()
     return formatter.vformat(title, (), values).strip(), formatter.vformat(body, (), values).strip()
