@@ -1,0 +1,207 @@
+"""Feeds: gather candidates from the search port, rank them for the viewer, pin the ranking in a
+snapshot, and serve pages of it by position."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from app.domain.events import hour_of
+from app.domain.feeds import SNAPSHOT_TTL_MS, FeedItem, ItemKind
+from app.domain.interests import normalized
+from app.domain.ranking import Candidate, Placed, Profile, Signals, SupplierQuality, dominant_vertical, rank
+from app.domain.suppliers import Supplier, service_index
+from app.domain.trending import WINDOW_HOURS, growth, windows
+from app.services.interests import InterestService
+from app.store.feed_snapshots import Snapshot, SnapshotEntry
+from app.store.repositories import Repositories
+from search.port import Candidate as SearchCandidate
+from search.port import CandidateOrder, DocKind, SearchEngine
+
+SupplierLoader = Callable[[list[str]], Awaitable[list[Supplier | None]]]
+PRODUCTS_PER_CALL = 150
+OTHERS_PER_CALL = 40
+FOCUS_PER_CALL = 60
+RISING_MIN = 3
+SNAPSHOT_BATCH = 200
+"""Items arranged per snapshot write: ten pages of 20; more are ranked when a client pages that far."""
+
+
+class CursorExpired(Exception):
+    """The snapshot a cursor points into is gone: the app reloads the first page."""
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """Up to `first + 1` items after the cursor, each with its (snapshot, position) cursor key."""
+
+    items: list[FeedItem]
+    keys: list[list[str | int]]
+
+
+@dataclass(frozen=True)
+class FeedViewer:
+    buyer_key: str | None
+    seed: str
+
+
+class FeedService:
+    def __init__(self, repos: Repositories, search: SearchEngine, interests: InterestService) -> None:
+        self._repos = repos
+        self._search = search
+        self._interests = interests
+
+    async def page(
+        self,
+        viewer: FeedViewer,
+        vertical_key: str | None,
+        fetch: int,
+        after: tuple[str, int] | None,
+        load_suppliers: SupplierLoader,
+        now: int,
+    ) -> FeedPage:
+        """`fetch` items after the cursor key; the first page ranks afresh and pins a snapshot."""
+        if after is None:
+            snapshot = await self._first_snapshot(viewer, vertical_key, fetch, load_suppliers, now)
+            start = 0
+        else:
+            found = await self._repos.feed_snapshots.get(after[0], now)
+            if found is None:
+                raise CursorExpired
+            snapshot, start = found, after[1] + 1
+            if len(snapshot.entries) < start + fetch and not snapshot.exhausted:
+                snapshot = await self._extend(viewer, snapshot, start + fetch, load_suppliers, now)
+        entries = snapshot.entries[start : start + fetch]
+        return FeedPage([e.item for e in entries], [[snapshot.key, start + i] for i in range(len(entries))])
+
+    async def _first_snapshot(
+        self,
+        viewer: FeedViewer,
+        vertical_key: str | None,
+        fetch: int,
+        load_suppliers: SupplierLoader,
+        now: int,
+    ) -> Snapshot:
+        profile, excluded = await self._profile(viewer)
+        candidates = await self._candidates(profile, vertical_key, excluded, set(), 1)
+        count = max(fetch, SNAPSHOT_BATCH)
+        entries = await self._rank(candidates, profile, viewer, vertical_key, [], load_suppliers, now, count)
+        snapshot = Snapshot(
+            key=secrets.token_urlsafe(9),
+            vertical_key=vertical_key,
+            entries=entries,
+            exhausted=len(entries) < count,
+            expires_at=now + SNAPSHOT_TTL_MS,
+        )
+        await self._repos.feed_snapshots.create(snapshot, viewer.buyer_key or "-", now)
+        await self._repos.feed_snapshots.prune(now)
+        return snapshot
+
+    async def _extend(
+        self, viewer: FeedViewer, snapshot: Snapshot, wanted: int, load_suppliers: SupplierLoader, now: int
+    ) -> Snapshot:
+        """Ranks more candidates, none already in the snapshot, after its last entry."""
+        profile, excluded = await self._profile(viewer)
+        shown = {e.item.key for e in snapshot.entries}
+        scale = 1 + len(snapshot.entries) // PRODUCTS_PER_CALL
+        candidates = await self._candidates(profile, snapshot.vertical_key, excluded, shown, scale + 1)
+        placed = [e.placed for e in snapshot.entries]
+        count = max(wanted - len(placed), SNAPSHOT_BATCH)
+        more = await self._rank(
+            candidates, profile, viewer, snapshot.vertical_key, placed, load_suppliers, now, count
+        )
+        entries = snapshot.entries + more
+        exhausted = not more or len(entries) < wanted
+        await self._repos.feed_snapshots.extend(snapshot.key, more, exhausted)
+        return Snapshot(snapshot.key, snapshot.vertical_key, entries, exhausted, snapshot.expires_at)
+
+    async def _profile(self, viewer: FeedViewer) -> tuple[Profile, set[str]]:
+        """Interests, follows, and the products already saved or asked about (left out of feeds)."""
+        key = viewer.buyer_key
+        if key is None:
+            return Profile(), set()
+        snapshots = self._repos.feed_snapshots
+        interests, followed, saved, inquired = await asyncio.gather(
+            self._interests.profile(key),
+            snapshots.followed_suppliers(key),
+            snapshots.saved_products(key),
+            snapshots.inquired_products(key),
+        )
+        profile = Profile(
+            vertical_weights=dict(normalized(interests.verticals)),
+            supplier_weights=dict(normalized(interests.suppliers)),
+            recent=interests.recent,
+            followed=frozenset(followed),
+        )
+        return profile, set(saved) | set(inquired)
+
+    async def _candidates(
+        self, profile: Profile, vertical_key: str | None, excluded: set[str], shown: set[str], scale: int
+    ) -> list[Candidate]:
+        """A few search calls: the vertical's (or all) new and popular items, and the buyer's favourites."""
+        calls: list[tuple[DocKind, str | None, CandidateOrder, int]] = [
+            ("product", vertical_key, "NEW", PRODUCTS_PER_CALL * scale),
+            ("product", vertical_key, "POPULAR", PRODUCTS_PER_CALL * scale),
+            ("article", vertical_key, "NEW", OTHERS_PER_CALL * scale),
+            ("supplier", vertical_key, "POPULAR", OTHERS_PER_CALL * scale),
+        ]
+        if vertical_key is None and profile.personal:
+            focus = dominant_vertical(profile.recent)
+            favourites = [k for k, _ in sorted(profile.vertical_weights.items(), key=lambda kv: -kv[1])[:2]]
+            for key in dict.fromkeys([*([focus] if focus else []), *favourites]):
+                calls.append(("product", key, "POPULAR", FOCUS_PER_CALL * scale))
+                calls.append(("supplier", key, "POPULAR", OTHERS_PER_CALL // 2 * scale))
+        results = await asyncio.gather(*(self._search.candidates(k, v, o, n, shown) for k, v, o, n in calls))
+        found: dict[str, Candidate] = {}
+        for (kind, _, _, _), hits in zip(calls, results, strict=True):
+            for hit in hits:
+                if hit.id not in excluded:
+                    found.setdefault(hit.id, _candidate(kind, hit))
+        return list(found.values())
+
+    async def _rank(
+        self,
+        candidates: Sequence[Candidate],
+        profile: Profile,
+        viewer: FeedViewer,
+        vertical_key: str | None,
+        placed: Sequence[Placed],
+        load_suppliers: SupplierLoader,
+        now: int,
+        count: int,
+    ) -> list[SnapshotEntry]:
+        supplier_keys = sorted({c.supplier_key for c in candidates if c.supplier_key is not None})
+        suppliers, counts = await asyncio.gather(
+            load_suppliers(supplier_keys),
+            self._repos.engagement.hourly_of(
+                [c.key for c in candidates], hour_of(now) - 2 * WINDOW_HOURS + 1
+            ),
+        )
+        sums = windows(counts, hour_of(now))
+        signals = Signals(
+            now=now,
+            hot={key: float(this) for key, (this, _) in sums.items()},
+            rising=frozenset(
+                k for k, (this, prev) in sums.items() if this >= RISING_MIN and growth(this, prev) > 1
+            ),
+            quality={s.key: _quality(s, now) for s in suppliers if s is not None},
+            seed=viewer.seed,
+        )
+        by_key = {c.key: c for c in candidates}
+        items = rank(candidates, profile, signals, vertical_key, placed, count)
+        return [
+            SnapshotEntry(i, Placed(by_key[i.key].supplier_key, by_key[i.key].vertical_keys)) for i in items
+        ]
+
+
+def _candidate(kind: DocKind, hit: SearchCandidate) -> Candidate:
+    return Candidate(
+        ItemKind(kind), hit.id, hit.vertical_ids, hit.supplier_id, hit.created_at, hit.popularity
+    )
+
+
+def _quality(supplier: Supplier, now: int) -> SupplierQuality:
+    index = service_index(supplier, now).total
+    return SupplierQuality(supplier.verified, index, supplier.trade_assurance_limit_usd is not None)
