@@ -30,7 +30,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     configure_logging()
     run_dispatcher = False if args.no_worker else None
     app = create_app(settings, run_dispatcher=run_dispatcher)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="websockets-sansio", lifespan="on")
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", ws="websockets-sansio", lifespan="on"
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -89,6 +91,14 @@ def cmd_manifest(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def cmd_evaluate_feed(args: argparse.Namespace) -> None:
+    from app.evaluate_feed import run_evaluation
+
+    report = asyncio.run(run_evaluation(args.products, args.buyers, args.rounds, args.seed))
+    if report.personalized.ndcg <= report.popularity.ndcg:
+        raise SystemExit("buyer-api evaluate-feed: the personalized feed did not beat popularity")
+
+
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
     try:
         asyncio.run(coroutine)
@@ -119,6 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     manifest = commands.add_parser("manifest", help="write the trusted-documents manifest of a folder")
     manifest.add_argument("dir")
     manifest.add_argument("-o", "--output")
+    evaluate = commands.add_parser(
+        "evaluate-feed", help="score the personalized feed against popularity offline"
+    )
+    evaluate.add_argument("--products", type=int, default=400)
+    evaluate.add_argument("--buyers", type=int, default=30)
+    evaluate.add_argument("--rounds", type=int, default=3)
+    evaluate.add_argument("--seed", type=int, default=7)
     return parser
 
 
@@ -130,6 +147,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "token": cmd_token,
     "schema": cmd_schema,
     "manifest": cmd_manifest,
+    "evaluate-feed": cmd_evaluate_feed,
 }
 
 

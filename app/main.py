@@ -23,6 +23,7 @@ from app.edge.health import healthz, metrics, readyz
 from app.edge.http import GraphQLHttp
 from app.edge.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from app.edge.runner import Runner
+from app.edge.webhooks import tracking_webhook
 from app.edge.ws import GraphQLWebSocket, SocketRegistry
 from app.outbox.dispatcher import Dispatcher
 from app.outbox.handlers import build_handlers
@@ -119,6 +120,7 @@ def create_app(settings: Settings, *, run_dispatcher: bool | None = None) -> Sta
             Route("/healthz", healthz),
             Route("/readyz", ready),
             Route("/metrics", metrics(settings)),  # type: ignore[arg-type]
+            Route("/webhooks/tracking", tracking_webhook(state), methods=["POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 
 from search.port import (
     ArticleDoc,
@@ -79,6 +80,9 @@ class CountingSearch(SearchEngine):
 
     async def close(self) -> None:
         await self._inner.close()
+
+    def bulk_load(self) -> AbstractAsyncContextManager[None]:
+        return self._inner.bulk_load()
 
     def set_vertical_names(self, names: Mapping[str, Mapping[str, str]]) -> None:
         self._inner.set_vertical_names(names)

@@ -5,7 +5,8 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
@@ -188,6 +189,26 @@ class EsEngine(SearchEngine):
             await self._call(self._client.indices.update_aliases(actions=actions))
             if current:
                 await self._call(self._client.indices.delete(index=",".join(current)))
+
+    @asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[None]:
+        """No refreshes while loading (each makes a segment); the template's interval and a refresh after.
+        Writes keep external versions, so a replayed older outbox entry is still refused afterwards."""
+        await self._refresh_interval("-1")
+        try:
+            yield
+        finally:
+            await self._refresh_interval(None)
+            await self.refresh()
+
+    async def _refresh_interval(self, value: str | None) -> None:
+        for kind in KINDS:
+            interval = value or load_template(kind)["template"]["settings"]["refresh_interval"]
+            await self._call(
+                self._client.indices.put_settings(
+                    index=self.alias(kind), settings={"index": {"refresh_interval": interval}}
+                )
+            )
 
     async def ping(self) -> bool:
         try:

@@ -20,10 +20,15 @@ Contract of `SearchEngine` (tested by tests/contract/search on every engine):
 - `candidates`: feed candidates of one kind with what a ranking needs, without a store read.
 - A sort key is a JSON-serializable list, opaque to callers.
 - Any engine failure (server down, index locked for writing) raises `SearchUnavailable`.
+- `bulk_load()`, entered right after `reset()`, is a context for a full rebuild: inside it the `index_*`
+  writes go to the fresh indexes without looking up indexed versions (one write per id, and no other
+  writer meanwhile) and are made visible rarely; everything written is visible once it exits. Versions
+  are still recorded, so later writes keep their versioned semantics.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -208,6 +213,10 @@ class SearchEngine(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    def bulk_load(self) -> AbstractAsyncContextManager[None]:
+        """See the module docstring; an engine without a faster path keeps its ordinary writes."""
+        return _ordinary_writes()
+
     def set_vertical_names(self, names: Mapping[str, Mapping[str, str]]) -> None:
         """Vertical names by id then locale, for `suggest`; kept in memory (they are configuration)."""
         self._vertical_names = names
@@ -220,3 +229,8 @@ class SearchEngine(ABC):
             if wanted and any(w.startswith(wanted) for w in [name.casefold(), *name.casefold().split()]):
                 found.append(name)
         return sorted(found)
+
+
+@asynccontextmanager
+async def _ordinary_writes() -> AsyncIterator[None]:
+    yield

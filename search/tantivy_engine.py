@@ -1,7 +1,8 @@
 """The embedded search engine: tantivy indexes on disk under one folder, behind the search port."""
 
 import asyncio
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,6 +55,7 @@ class TantivyEngine(SearchEngine):
         self._indexes: dict[DocKind, KindIndex] = {
             kind: KindIndex(kind, path / f"{kind}s") for kind in ("product", "article", "supplier")
         }
+        self._bulk = False
 
     @property
     def read_only(self) -> bool:
@@ -169,8 +171,23 @@ class TantivyEngine(SearchEngine):
         await self._write("supplier", [(d.id, d.version, supplier_document(d)) for d in docs])
 
     async def _write(self, kind: DocKind, pending: list[Pending]) -> None:
-        if pending:
-            await self._run(lambda: self._indexes[kind].write(pending))
+        if not pending:
+            return
+        ix = self._indexes[kind]
+        await self._run(lambda: ix.write_bulk(pending) if self._bulk else ix.write(pending))
+
+    @asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[None]:
+        """Each index gets a large writer that adds without version lookups; exiting commits and reloads."""
+        for ix in self._indexes.values():
+            await self._run(ix.begin_bulk)
+        self._bulk = True
+        try:
+            yield
+        finally:
+            self._bulk = False
+            for ix in self._indexes.values():
+                await self._run(ix.end_bulk)
 
     async def delete(self, kind: DocKind, ids: Sequence[str]) -> None:
         if ids:

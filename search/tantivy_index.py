@@ -1,5 +1,6 @@
 """One on-disk tantivy index per document kind: opening, the single writer, versioned writes."""
 
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,10 @@ from search.tantivy_schema import build_schema, register_analyzers
 
 WRITER_HEAP_BYTES = 64_000_000
 WRITER_THREADS = 2
+# A rebuild: a large heap makes few, large segments (fewer merges); commits (an fsync each) are rare.
+BULK_HEAP_BYTES = 1_000_000_000
+BULK_THREADS = max(2, min(8, os.cpu_count() or 2))
+BULK_COMMIT_EVERY = 200_000
 
 Pending = tuple[str, int, tantivy.Document | None]
 """(id, version, document), a None document meaning "delete if this version is newer": a tombstone
@@ -30,11 +35,14 @@ class KindIndex:
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         register_analyzers(self.index)
         self._lock = threading.Lock()
+        self._uncommitted = 0
         self.writer = self._open_writer()
 
-    def _open_writer(self) -> tantivy.IndexWriter | None:
+    def _open_writer(
+        self, heap: int = WRITER_HEAP_BYTES, threads: int = WRITER_THREADS
+    ) -> tantivy.IndexWriter | None:
         try:
-            return self.index.writer(WRITER_HEAP_BYTES, WRITER_THREADS)
+            return self.index.writer(heap, threads)
         except ValueError as error:
             if "LockBusy" in str(error):
                 return None
@@ -84,6 +92,37 @@ class KindIndex:
                 changed = True
             if changed:
                 self._commit(writer)
+
+    def _swap_writer(self, heap: int, threads: int) -> None:
+        """tantivy allows one writer per index: the current one finishes its merges and lets go first."""
+        self._require_writer().wait_merging_threads()
+        self.writer = None
+        self.writer = self._open_writer(heap, threads)
+        self._require_writer()
+
+    def begin_bulk(self) -> None:
+        with self._lock:
+            self._swap_writer(BULK_HEAP_BYTES, BULK_THREADS)
+            self._uncommitted = 0
+
+    def write_bulk(self, pending: Iterable[Pending]) -> None:
+        """Adds documents to a fresh index as they come: no version lookups, a commit now and then."""
+        with self._lock:
+            writer = self._require_writer()
+            for doc_id, version, document in pending:
+                if document is not None:
+                    writer.add_document(document)
+                else:
+                    writer.add_document(tantivy.Document(id=doc_id, version=version))
+                self._uncommitted += 1
+            if self._uncommitted >= BULK_COMMIT_EVERY:
+                writer.commit()
+                self._uncommitted = 0
+
+    def end_bulk(self) -> None:
+        with self._lock:
+            self._commit(self._require_writer())
+            self._swap_writer(WRITER_HEAP_BYTES, WRITER_THREADS)
 
     def delete(self, ids: Iterable[str]) -> None:
         with self._lock:

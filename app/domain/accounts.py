@@ -72,7 +72,9 @@ def check_profile(change: ProfileChange, currencies: Collection[str]) -> list[Vi
     if change.locale is not None and not LOCALE_TAG.match(change.locale):
         found.append(invalid(("input", "locale"), "Use a BCP 47 language tag, e.g. pt-BR."))
     if change.currency is not None and change.currency not in currencies:
-        found.append(invalid(("input", "currency"), "That currency is not offered; use an ISO 4217 code we list."))
+        found.append(
+            invalid(("input", "currency"), "That currency is not offered; use an ISO 4217 code we list.")
+        )
     return found
 
 

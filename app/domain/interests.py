@@ -34,7 +34,7 @@ ENGAGEMENT_KINDS = frozenset({"VIEW", "DWELL", "SAVE", "INQUIRE", "VIDEO_PLAY"})
 
 def decayed(weight: float, since_ms: int) -> float:
     """Exponential decay with a two-week half-life."""
-    return weight * 0.5 ** (max(since_ms, 0) / HALF_LIFE_MS)
+    return weight * float(0.5 ** (max(since_ms, 0) / HALF_LIFE_MS))
 
 
 def apply_signal(weights: Mapping[str, float], key: str, kind: str, elapsed_ms: int) -> dict[str, float]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,6 +30,12 @@ class NotifyRequest:
 
     `group` keeps one thread's notifications together on a device (Android tag, APNs thread-id),
     e.g. "inquiry:<key>"; `push` is False for events that only create the in-app notification.
+
+    `params` the templates read (push/templates.py): "party" (the other party's name), or
+    "party_country" when a buyer has no name ("Buyer from DE"); "message" (a message's text, cut to
+    120 grapheme clusters for the push); "number" (an order number), "status", "title" (an article).
+    `event_key` is made once, when the request is built, and travels in the outbox payload: each
+    recipient's notification key derives from it, so a re-run of the entry makes no duplicate.
     """
 
     kind: NotificationKind
@@ -36,6 +45,7 @@ class NotifyRequest:
     group: str
     params: Mapping[str, str] = field(default_factory=dict)
     push: bool = True
+    event_key: str = field(default_factory=lambda: secrets.token_hex(12))
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -45,6 +55,7 @@ class NotifyRequest:
             "group": self.group,
             "params": dict(self.params),
             "push": self.push,
+            "event_key": self.event_key,
         }
 
     @classmethod
@@ -57,4 +68,10 @@ class NotifyRequest:
             group=payload["group"],
             params=dict(payload.get("params", {})),
             push=bool(payload.get("push", True)),
+            event_key=str(payload.get("event_key") or _content_key(payload)),
         )
+
+
+def _content_key(payload: Mapping[str, Any]) -> str:
+    """For payloads written without an event key: derived from their content, stable across re-runs."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]

@@ -21,7 +21,7 @@ class OutboxEntry:
 
 def backoff_ms(attempts: int, retry_after_seconds: float | None = None) -> int:
     """Exponential backoff, never sooner than the server's Retry-After."""
-    exponential = min(BASE_BACKOFF_MS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_MS)
+    exponential: int = min(BASE_BACKOFF_MS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_MS)
     if retry_after_seconds is not None:
         return max(exponential, int(retry_after_seconds * 1000))
     return exponential

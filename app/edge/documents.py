@@ -57,7 +57,9 @@ class DocumentCache:
 
     def __init__(self, schema: GraphQLSchema, *, production: bool, size: int = 2000) -> None:
         self._schema = schema
-        self._rules = [*specified_rules, NoSchemaIntrospectionCustomRule] if production else list(specified_rules)
+        self._rules = (
+            [*specified_rules, NoSchemaIntrospectionCustomRule] if production else list(specified_rules)
+        )
         self._size = size
         self._lru: OrderedDict[str, Prepared] = OrderedDict()
         self._pinned: dict[str, Prepared] = {}
@@ -113,16 +115,22 @@ class ManifestError(Exception):
 
 
 def read_manifest(path: str) -> dict[str, str]:
-    """Apollo's persisted-query manifest: {"format": "apollo-persisted-query-manifest", "operations": [...]}."""
+    """Apollo's persisted-query manifest: `format` apollo-persisted-query-manifest, `operations` [...]."""
     try:
         data = json.loads(Path(path).read_text())
     except (OSError, ValueError) as error:
         raise ManifestError(f"{path}: {error}") from None
-    if data.get("format") != "apollo-persisted-query-manifest" or not isinstance(data.get("operations"), list):
+    if data.get("format") != "apollo-persisted-query-manifest" or not isinstance(
+        data.get("operations"), list
+    ):
         raise ManifestError(f"{path}: not an apollo-persisted-query-manifest")
     documents: dict[str, str] = {}
     for entry in data["operations"]:
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not isinstance(entry.get("body"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("id"), str)
+            or not isinstance(entry.get("body"), str)
+        ):
             raise ManifestError(f"{path}: every operation needs an id and a body")
         documents[entry["id"]] = entry["body"]
     return documents

@@ -49,7 +49,9 @@ def format_execution_error(error: GraphQLError, request_id: str) -> dict[str, An
         message = f"The {engine} is unavailable; try again shortly."
         return _located(error, message, {"code": "SERVICE_UNAVAILABLE"})
     log.error("unexpected error (request %s)", request_id, exc_info=original)
-    return _located(error, "Internal server error.", {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+    return _located(
+        error, "Internal server error.", {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    )
 
 
 def engine_of(error: BaseException) -> str | None:

@@ -52,7 +52,9 @@ class GraphQLHttp:
         started = time.perf_counter()
         graphql_response = wants_graphql_response(request.headers.get("accept"))
         if graphql_response is None:
-            return Response(status_code=406, content=b"Accept application/graphql-response+json or application/json")
+            return Response(
+                status_code=406, content=b"Accept application/graphql-response+json or application/json"
+            )
         meta = _meta(request, self._runner.settings.trusted_proxy_list)
         operation = "-"
         try:
@@ -79,19 +81,27 @@ class GraphQLHttp:
             headers["Vary"] = headers.get("Vary", "Accept-Encoding")
         return Response(content, status_code=status, headers=headers)
 
-    async def _run(self, params: Params, method: str, meta: Meta) -> tuple[dict[str, Any], int, dict[str, str]]:
+    async def _run(
+        self, params: Params, method: str, meta: Meta
+    ) -> tuple[dict[str, Any], int, dict[str, str]]:
         runner = self._runner
-        stats = start_request_stats() if runner.settings.query_stats and not runner.settings.production else None
+        stats = (
+            start_request_stats() if runner.settings.query_stats and not runner.settings.production else None
+        )
         identity = await runner.identify(meta.authorization)
         ready = await runner.prepare(params, method=method)
         await runner.throttle(ready, identity, meta.client_ip)
         account = await runner.sign_in(identity)
         context = await runner.context(account, meta, stats)
         try:
-            result = await asyncio.wait_for(runner.execute(ready, context), runner.settings.request_timeout_seconds)
+            result = await asyncio.wait_for(
+                runner.execute(ready, context), runner.settings.request_timeout_seconds
+            )
         except TimeoutError:
             log.warning("request %s passed its deadline", meta.request_id)
-            raise Refusal(503, [error_body("SERVICE_UNAVAILABLE", "The request took too long and was stopped.")]) from None
+            raise Refusal(
+                503, [error_body("SERVICE_UNAVAILABLE", "The request took too long and was stopped.")]
+            ) from None
         public = meta.authorization is None and method == "GET" and not result.errors
         body = _body(result, ready, meta, stats, public=public)
         headers: dict[str, str] = {}
@@ -109,7 +119,10 @@ def _body(
     if result.errors:
         body["errors"] = [format_execution_error(e, meta.request_id) for e in result.errors]
     body["data"] = result.data
-    cost: dict[str, Any] = {"requestedQueryCost": ready.cost, "actualQueryCost": ready.actual_cost(result.data)}
+    cost: dict[str, Any] = {
+        "requestedQueryCost": ready.cost,
+        "actualQueryCost": ready.actual_cost(result.data),
+    }
     throttle = ready.throttle
     if throttle is not None and not public:
         cost["throttleStatus"] = {

@@ -160,9 +160,11 @@ class CostCalculator:
                     fragment.selection_set,
                     seen | {fragment.name.value},
                 )
-            else:
+            elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition.name.value if selection.type_condition else parent.name
                 inner = selection.selection_set
+            else:
+                continue
             if self._applies(condition, parent):
                 self._collect(parent, inner, found, seen)
 
@@ -249,9 +251,9 @@ class CostCalculator:
         definition = field.args.get(name)
         if definition is None:
             return None
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             if argument.name.value == name:
-                value = value_from_ast(argument.value, definition.type, self._variables)
+                value = value_from_ast(argument.value, definition.type, dict(self._variables))
                 if value is not None and value is not Undefined:
                     return value
         return None if definition.default_value is Undefined else definition.default_value

@@ -22,7 +22,9 @@ LATENCY = Histogram(
 REDIS_FAILURES = Counter(
     "redis_failures_total", "Redis calls that failed and were served without it", ["use"], registry=REGISTRY
 )
-OUTBOX_OUTCOMES = Counter("outbox_entries_total", "Outbox entries by kind and outcome", ["kind", "outcome"], registry=REGISTRY)
+OUTBOX_OUTCOMES = Counter(
+    "outbox_entries_total", "Outbox entries by kind and outcome", ["kind", "outcome"], registry=REGISTRY
+)
 
 
 def render() -> bytes:

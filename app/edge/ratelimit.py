@@ -87,7 +87,9 @@ class RedisRateLimiter:
 
     async def take(self, key: str, cost: int) -> Throttle:
         try:
-            allowed, level = await self._script(keys=[f"bucket:{key}"], args=[self._capacity, self._rate, cost])
+            allowed, level = await self._script(
+                keys=[f"bucket:{key}"], args=[self._capacity, self._rate, cost]
+            )
         except (RedisError, OSError):
             REDIS_FAILURES.labels("rate_limit").inc()
             return Throttle(True, float(self._capacity), self._capacity, self._rate, 0)

@@ -15,6 +15,7 @@ from app.domain.accounts import Account
 from app.domain.ids import key_of
 from app.domain.locales import negotiate
 from app.edge.apq import HashStore
+from app.edge.compiled import CompiledPlans
 from app.edge.documents import DocumentCache, Prepared, TooManyTokens, sha256_hex
 from app.edge.errors import error_body, format_request_error
 from app.edge.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS, CostCalculator
@@ -75,8 +76,13 @@ class Runner:
         documents: DocumentCache,
         apq: HashStore,
         limiter: RateLimiter,
+        compiled: bool = True,
     ) -> None:
         self.schema = schema
+        # Prepared documents run as compiled plans (app/edge/compiled); False runs graphql-core's execute.
+        self.plans = CompiledPlans(schema) if compiled else None
+        if self.plans is not None:
+            self.plans.warm(documents)
         self.settings = settings
         self.ports = ports
         self.services = services
@@ -96,7 +102,9 @@ class Runner:
         except InvalidToken as error:
             raise unauthorized(error.reason) from None
         except AuthUnavailable:
-            raise Refusal(503, [error_body("SERVICE_UNAVAILABLE", "Sign-in cannot be checked right now.")]) from None
+            raise Refusal(
+                503, [error_body("SERVICE_UNAVAILABLE", "Sign-in cannot be checked right now.")]
+            ) from None
 
     async def sign_in(self, identity: Identity | None) -> Account | None:
         if identity is None:
@@ -114,7 +122,11 @@ class Runner:
     async def prepare(self, params: Params, *, method: str) -> Ready:
         prepared = await self._document(params)
         if prepared.errors:
-            code = "GRAPHQL_PARSE_FAILED" if prepared.document is None and _is_syntax(prepared) else "GRAPHQL_VALIDATION_FAILED"
+            code = (
+                "GRAPHQL_PARSE_FAILED"
+                if prepared.document is None and _is_syntax(prepared)
+                else "GRAPHQL_VALIDATION_FAILED"
+            )
             raise Refusal(400, [format_request_error(e, code) for e in prepared.errors], json_status=200)
         operation = prepared.operation(params.operation_name)
         if operation is None:
@@ -125,10 +137,15 @@ class Runner:
             )
         shape = prepared.shapes[operation.name.value if operation.name else None]
         if shape.depth > MAX_DEPTH:
-            raise _too_complex(f"Depth {shape.depth} exceeds the limit of {MAX_DEPTH}.", "depth", shape.depth, MAX_DEPTH)
+            raise _too_complex(
+                f"Depth {shape.depth} exceeds the limit of {MAX_DEPTH}.", "depth", shape.depth, MAX_DEPTH
+            )
         if shape.aliases > MAX_ALIASES:
             raise _too_complex(
-                f"{shape.aliases} aliases exceed the limit of {MAX_ALIASES}.", "aliases", shape.aliases, MAX_ALIASES
+                f"{shape.aliases} aliases exceed the limit of {MAX_ALIASES}.",
+                "aliases",
+                shape.aliases,
+                MAX_ALIASES,
             )
         variables = self._coerce(operation, params.variables or {})
         calculator = CostCalculator(self.schema, prepared.fragments, variables)
@@ -145,7 +162,11 @@ class Runner:
             wait = throttle.retry_after_seconds
             raise Refusal(
                 429,
-                [error_body("RATE_LIMITED", f"Too many requests; retry in {wait} s.", retryAfterSeconds=wait)],
+                [
+                    error_body(
+                        "RATE_LIMITED", f"Too many requests; retry in {wait} s.", retryAfterSeconds=wait
+                    )
+                ],
                 {"Retry-After": str(wait)},
             )
 
@@ -164,6 +185,8 @@ class Runner:
         )
 
     async def execute(self, ready: Ready, context: Context) -> ExecutionResult:
+        if self.plans is not None:
+            return await self.plans.execute(ready.prepared, ready.operation, context, ready.variables)
         result = execute(
             self.schema,
             ready.prepared.document,  # type: ignore[arg-type]

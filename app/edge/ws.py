@@ -75,7 +75,9 @@ class Connection:
         payload = message.get("payload") or {}
         authorization = payload.get("authorization") if isinstance(payload, dict) else None
         try:
-            self.identity = await self._runner.identify(authorization if isinstance(authorization, str) else None)
+            self.identity = await self._runner.identify(
+                authorization if isinstance(authorization, str) else None
+            )
             self.account = await self._runner.sign_in(self.identity)
         except Refusal:
             await self.close(4403, "Forbidden")
@@ -122,7 +124,10 @@ class Connection:
             await self.close(4409, f"Subscriber for {operation_id} already exists")
             return False
         if len(self._operations) >= MAX_SUBSCRIPTIONS:
-            await self._send_error(operation_id, [error_body("BAD_USER_INPUT", f"At most {MAX_SUBSCRIPTIONS} operations per connection.")])
+            await self._send_error(
+                operation_id,
+                [error_body("BAD_USER_INPUT", f"At most {MAX_SUBSCRIPTIONS} operations per connection.")],
+            )
             return True
         task = asyncio.create_task(self._run(operation_id, payload))
         self._operations[operation_id] = task
@@ -176,7 +181,9 @@ class Connection:
                 await self.websocket.send_json(message)
 
 
-async def _subscribe(runner: Runner, ready: Ready, context: Any) -> AsyncIterator[ExecutionResult] | ExecutionResult:
+async def _subscribe(
+    runner: Runner, ready: Ready, context: Any
+) -> AsyncIterator[ExecutionResult] | ExecutionResult:
     result = subscribe(
         runner.schema,
         ready.prepared.document,  # type: ignore[arg-type]
@@ -184,9 +191,9 @@ async def _subscribe(runner: Runner, ready: Ready, context: Any) -> AsyncIterato
         variable_values=ready.variables,
         operation_name=ready.operation.name.value if ready.operation.name else None,
     )
-    if not isinstance(result, ExecutionResult) and hasattr(result, "__await__"):
-        result = await result
-    return result  # type: ignore[return-value]
+    if isinstance(result, ExecutionResult | AsyncIterator):
+        return result
+    return await result
 
 
 def _meta(websocket: WebSocket, authorization: Any) -> Meta:

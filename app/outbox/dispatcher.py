@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
@@ -91,10 +92,8 @@ class Dispatcher:
                 busy = False
             if not busy:
                 self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._idle_poll)
-                except TimeoutError:
-                    pass
 
     async def _perform(self, entry: OutboxEntry) -> None:
         handler = self._handlers.get(entry.kind)
@@ -118,5 +117,7 @@ class Dispatcher:
             await self._outbox.fail(entry.key, self._owner, error)
             self.stats.failed += 1
             return
-        await self._outbox.retry(entry.key, self._owner, now_ms() + backoff_ms(entry.attempts, retry_after), error)
+        await self._outbox.retry(
+            entry.key, self._owner, now_ms() + backoff_ms(entry.attempts, retry_after), error
+        )
         self.stats.retried += 1

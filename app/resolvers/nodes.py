@@ -9,6 +9,12 @@ import strawberry
 
 from app.context import Info
 from app.domain.ids import InvalidGlobalId, from_global_id
+from app.resolvers.articles import article_node
+from app.resolvers.inquiries import inquiry_message_node, inquiry_node
+from app.resolvers.notifications import notification_node
+from app.resolvers.orders import order_node, shipment_node
+from app.resolvers.products import product_node
+from app.resolvers.suppliers import supplier_node
 from app.resolvers.verticals import vertical_node
 from app.schema.base import Node
 from app.schema.errors import bad_input
@@ -19,6 +25,14 @@ NodeResolver = Callable[[Info, str], Awaitable[Node | None]]
 
 NODE_RESOLVERS: dict[str, NodeResolver] = {
     "Vertical": vertical_node,
+    "Article": article_node,
+    "Product": product_node,
+    "Supplier": supplier_node,
+    "Order": order_node,
+    "Shipment": shipment_node,
+    "Inquiry": inquiry_node,
+    "InquiryMessage": inquiry_message_node,
+    "Notification": notification_node,
 }
 
 

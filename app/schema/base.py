@@ -44,13 +44,14 @@ class Role(Enum):
 
 
 UserErrorCode = strawberry.enum(DomainUserErrorCode, name="UserErrorCode")
+"""The domain's codes, shown as the schema's enum (one list of codes for the whole app)."""
 
 
 @strawberry.type
 class UserError:
     field: list[str] | None
     message: str
-    code: UserErrorCode
+    code: DomainUserErrorCode
 
     @classmethod
     def from_violation(cls, violation: Violation) -> UserError:

@@ -8,6 +8,7 @@ from decimal import InvalidOperation
 from typing import Any, NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 DateTime = NewType("DateTime", int)
 """Epoch milliseconds inside; ISO 8601 outside."""
@@ -47,7 +48,7 @@ def parse_decimal(value: Any) -> PyDecimal:
     return parsed
 
 
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     DateTime: strawberry.scalar(
         name="DateTime",
         description="ISO 8601 with offset, e.g. 2026-11-24T10:00:00+00:00; output in UTC.",

@@ -10,9 +10,14 @@ from dataclasses import dataclass
 from rich.progress import Progress
 
 from app.ports import Ports
+from app.seed.articles import seed_articles
+from app.seed.catalog import seed_catalog
+from app.seed.inquiries import seed_inquiries
+from app.seed.orders import seed_orders
+from app.seed.reindex import rebuild
+from app.seed.verticals import seed_buyers, seed_verticals
 from app.services.transactions import now_ms
 from app.settings import Settings
-from app.seed.verticals import seed_buyers, seed_verticals
 from app.wiring import open_engines
 
 
@@ -37,7 +42,35 @@ async def _buyers(plan: SeedPlan) -> int:
     return await seed_buyers(plan.ports.repos, plan.rng, plan.now)
 
 
-PARTS: list[tuple[str, Part]] = [("verticals", _verticals), ("buyers", _buyers)]
+async def _catalog(plan: SeedPlan) -> int:
+    _, products = await seed_catalog(
+        plan.ports.repos, plan.rng, plan.products, plan.cdn_host, plan.now, plan.progress
+    )
+    return products
+
+
+async def _articles(plan: SeedPlan) -> int:
+    return await seed_articles(plan.ports.repos, plan.rng, plan.cdn_host, plan.now)
+
+
+PARTS: list[tuple[str, Part]] = [("verticals", _verticals), ("products", _catalog), ("buyers", _buyers)]
+# Articles name seeded products in their blocks: they come after the catalog.
+PARTS.append(("articles", _articles))
+
+
+async def _inquiries(plan: SeedPlan) -> int:
+    return await seed_inquiries(plan.ports.repos, plan.rng, plan.now)
+
+
+PARTS.append(("inquiries", _inquiries))
+
+
+async def _orders(plan: SeedPlan) -> int:
+    return await seed_orders(plan.ports.repos, plan.rng, plan.products, plan.now, plan.progress)
+
+
+# Orders name seeded buyers and products: they come after both.
+PARTS.append(("orders", _orders))
 
 
 async def seed_demo(settings: Settings, *, products: int, seed: int) -> None:
@@ -48,9 +81,12 @@ async def seed_demo(settings: Settings, *, products: int, seed: int) -> None:
     counts: dict[str, int] = {}
     try:
         with Progress(transient=True) as progress:
-            plan = SeedPlan(engines.ports, random.Random(seed), products, settings.media_host_list[0], now_ms(), progress)
+            rng, cdn_host = random.Random(seed), settings.media_host_list[0]
+            plan = SeedPlan(engines.ports, rng, products, cdn_host, now_ms(), progress)
             for name, part in PARTS:
                 counts[name] = await part(plan)
+            # A seeded app is searchable at once: the index is rebuilt from what was just stored.
+            await rebuild(engines.ports, progress)
     finally:
         await engines.close()
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())

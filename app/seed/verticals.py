@@ -52,7 +52,9 @@ async def seed_buyers(repos: Repositories, rng: random.Random, now: int, count: 
                 subject=key,
                 role=Role.BUYER,
                 supplier_key=None,
-                display_name=f"{DEMO_BUYER_NAMES[index % len(DEMO_BUYER_NAMES)]} {index}" if index % 3 else None,
+                display_name=f"{DEMO_BUYER_NAMES[index % len(DEMO_BUYER_NAMES)]} {index}"
+                if index % 3
+                else None,
                 country=markets[index % len(markets)],
                 locale=None,
                 currency=None,

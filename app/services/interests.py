@@ -19,6 +19,15 @@ class Signal:
     at: int
 
 
+@dataclass(frozen=True)
+class InterestProfile:
+    """A buyer's decayed weights and the verticals of their last engagement events, oldest first."""
+
+    verticals: dict[str, float]
+    suppliers: dict[str, float]
+    recent: list[str]
+
+
 class InterestService:
     """Updates interests at once (the next feed request sees them); callers are buyers only."""
 
@@ -53,4 +62,10 @@ class InterestService:
                 }
             },
             upsert=True,
+        )
+
+    async def profile(self, user_key: str) -> InterestProfile:
+        doc = await self._interests.find_one({"user_key": user_key}) or {}
+        return InterestProfile(
+            dict(doc.get("verticals", {})), dict(doc.get("suppliers", {})), list(doc.get("recent", []))
         )

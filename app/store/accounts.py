@@ -59,7 +59,9 @@ class AccountRepository:
 
     async def save(self, account: Account) -> None:
         doc = account_to_doc(account)
-        await self._users.update_one({"_id": account.key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}})
+        await self._users.update_one(
+            {"_id": account.key}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}
+        )
 
     async def supplier_user_keys(self, supplier_key: str) -> list[str]:
         query = {"supplier_key": supplier_key, "role": Role.SUPPLIER.value, "deleted_at": None}

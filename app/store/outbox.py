@@ -54,13 +54,18 @@ class OutboxRepository:
                     {"status": LEASED, "lease_until": {"$lt": now}},
                 ]
             },
-            {"$set": {"status": LEASED, "lease_until": now + lease_ms, "owner": owner}, "$inc": {"attempts": 1}},
+            {
+                "$set": {"status": LEASED, "lease_until": now + lease_ms, "owner": owner},
+                "$inc": {"attempts": 1},
+            },
             sort=[("available_at", 1)],
         )
         return _entry_from_doc(doc) if doc else None
 
     async def complete(self, key: str, owner: str) -> None:
-        await self._entries.update_one({"_id": key, "owner": owner}, {"$set": {"status": DONE, "owner": None}})
+        await self._entries.update_one(
+            {"_id": key, "owner": owner}, {"$set": {"status": DONE, "owner": None}}
+        )
 
     async def retry(self, key: str, owner: str, available_at: int, error: str) -> None:
         await self._entries.update_one(

@@ -18,7 +18,13 @@ def image_from_doc(doc: Document | None) -> StoredImage | None:
 def image_to_doc(image: StoredImage | None) -> Document | None:
     if image is None:
         return None
-    return {"host": image.host, "path": image.path, "width": image.width, "height": image.height, "alt": image.alt}
+    return {
+        "host": image.host,
+        "path": image.path,
+        "width": image.width,
+        "height": image.height,
+        "alt": image.alt,
+    }
 
 
 def vertical_from_doc(doc: Document) -> Vertical:
