@@ -66,7 +66,9 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         (shipped / f"{name}.graphql").write_text(contract_text(name))
     manifest = folder / "manifest.json"
     manifest.write_text(json.dumps(build_manifest(shipped)))
-    with serve(folder, products=0, app_env="production", trusted_documents=str(manifest), query_stats=False) as api:
+    with serve(
+        folder, products=0, app_env="production", trusted_documents=str(manifest), query_stats=False
+    ) as api:
         yield api
 
 
@@ -117,7 +119,9 @@ async def test_production_runs_trusted_documents_by_id_by_hash_and_by_full_text(
 
 async def test_production_refuses_any_other_document(prod: Api) -> None:
     untrusted = await prod.client.post("/graphql", json={"query": VERTICALS})
-    unknown_hash = await prod.client.post("/graphql", json={"query": VERTICALS, "extensions": persisted(sha(VERTICALS))})
+    unknown_hash = await prod.client.post(
+        "/graphql", json={"query": VERTICALS, "extensions": persisted(sha(VERTICALS))}
+    )
     for response in (untrusted, unknown_hash):
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
         assert "data" not in response.json()

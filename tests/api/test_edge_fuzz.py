@@ -36,7 +36,9 @@ def custom_scalars() -> dict[str, st.SearchStrategy[Any]]:
     from hypothesis_graphql import nodes
 
     return {
-        "DateTime": st.sampled_from(["2026-11-24T10:00:00+00:00", "2026-11-24T10:00:00Z", "not a date"]).map(nodes.String),
+        "DateTime": st.sampled_from(["2026-11-24T10:00:00+00:00", "2026-11-24T10:00:00Z", "not a date"]).map(
+            nodes.String
+        ),
         "Decimal": st.sampled_from(["12.50", "0", "-1", "1e400", "x"]).map(nodes.String),
     }
 
@@ -59,7 +61,9 @@ def run(api: Api, strategy: st.SearchStrategy[str], token: str | None) -> None:
 
 
 @pytest.mark.parametrize("role", [None, "buyer", "supplier", "editor"])
-def test_fuzzed_queries_never_fail_the_server(api_server: Api, schema: GraphQLSchema, role: str | None) -> None:
+def test_fuzzed_queries_never_fail_the_server(
+    api_server: Api, schema: GraphQLSchema, role: str | None
+) -> None:
     token = api_server.token(role=role) if role else None
     run(api_server, queries(schema, custom_scalars=custom_scalars()), token)
 

@@ -1,4 +1,4 @@
-"""GraphQL over HTTP to the letter: media types, methods, status codes, caching (CONTRACT.md sections 2 and 4)."""
+"""GraphQL over HTTP to the letter: media types, methods, status codes, caching (CONTRACT.md 2 and 4)."""
 
 from __future__ import annotations
 
@@ -43,11 +43,16 @@ async def test_validation_error_is_400_and_200_for_legacy_json(api: Api) -> None
 async def test_bad_variables_are_400(api: Api) -> None:
     response = await api.post("query Q($n: Int!) { node(id: $n) { id } }", {"n": "x"})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["extensions"]["code"] in {"BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
+    assert response.json()["errors"][0]["extensions"]["code"] in {
+        "BAD_USER_INPUT",
+        "GRAPHQL_VALIDATION_FAILED",
+    }
 
 
 async def test_get_runs_queries_and_public_answers_are_cacheable(api: Api) -> None:
-    response = await api.client.get("/graphql", params={"query": VERTICALS}, headers={"Accept": "application/json"})
+    response = await api.client.get(
+        "/graphql", params={"query": VERTICALS}, headers={"Accept": "application/json"}
+    )
     body = response.json()
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=60"
@@ -106,7 +111,7 @@ async def test_large_responses_are_gzipped(api: Api) -> None:
 
 
 async def test_malformed_node_ids_read_as_null(api: Api) -> None:
-    response = await api.post("query { nodes(ids: [\"x\"]) { id } }")
+    response = await api.post('query { nodes(ids: ["x"]) { id } }')
     assert response.status_code == 200
     assert response.json()["data"] == {"nodes": [None]}
 

@@ -19,7 +19,9 @@ def assert_refused_before_any_call(body: dict[str, Any], limit: str | None = Non
 
 def of_type_chain(levels: int) -> str:
     """Introspection's __Type.ofType nests as deep as asked: four fields, then `levels` more."""
-    return "{ __schema { types { fields { type " + "{ ofType " * levels + "{ name }" + " }" * levels + " } } } }"
+    return (
+        "{ __schema { types { fields { type " + "{ ofType " * levels + "{ name }" + " }" * levels + " } } } }"
+    )
 
 
 async def test_a_document_of_depth_15_runs_and_one_deeper_is_refused_naming_depth(api: Api) -> None:
@@ -61,7 +63,9 @@ async def test_fragment_cycles_are_refused_by_validation(api: Api) -> None:
 
 async def test_directive_overloading_is_refused(api: Api) -> None:
     directives = " ".join("@include(if: true)" for _ in range(50))
-    error = assert_refused_before_any_call((await api.post(f"query O {{ verticals {directives} {{ id }} }}")).json())
+    error = assert_refused_before_any_call(
+        (await api.post(f"query O {{ verticals {directives} {{ id }} }}")).json()
+    )
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -87,10 +91,14 @@ async def test_nested_fragments_on_abstract_types_are_costed_without_blowing_up(
     # given: each level offers every Node type a fragment; a naive walk is exponential in the depth
     inner = "id"
     for _ in range(13):
-        inner = f"target {{ ... on Notification {{ readAt {inner} }} ... on Inquiry {{ muted }} ... on Article {{ slug }} }}"
+        others = "... on Inquiry { muted } ... on Article { slug }"
+        inner = f"target {{ ... on Notification {{ readAt {inner} }} {others} }}"
     query = f'query Nested {{ node(id: "x") {{ ... on Notification {{ {inner} }} }} }}'
     # when
     response = await api.post(query)
     # then
     assert response.status_code in (200, 400)
-    assert "errors" not in response.json() or response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert (
+        "errors" not in response.json()
+        or response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    )

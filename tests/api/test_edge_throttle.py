@@ -27,7 +27,9 @@ async def test_an_empty_bucket_answers_429_with_retry_after_and_runs_nothing(tig
     token = tight.token()
     async with httpx.AsyncClient(base_url=tight.url) as client:
         headers = {"Authorization": f"Bearer {token}"}
-        statuses = [(await client.post("/graphql", json={"query": VERTICALS}, headers=headers)) for _ in range(8)]
+        statuses = [
+            (await client.post("/graphql", json={"query": VERTICALS}, headers=headers)) for _ in range(8)
+        ]
     # then
     refused = [r for r in statuses if r.status_code == 429]
     assert refused, [r.status_code for r in statuses]
@@ -42,7 +44,9 @@ async def test_an_empty_bucket_answers_429_with_retry_after_and_runs_nothing(tig
 async def test_each_viewer_has_a_bucket_of_their_own(tight: Api) -> None:
     async with httpx.AsyncClient(base_url=tight.url) as client:
         for token in (tight.token(), tight.token()):
-            response = await client.post("/graphql", json={"query": VERTICALS}, headers={"Authorization": f"Bearer {token}"})
+            response = await client.post(
+                "/graphql", json={"query": VERTICALS}, headers={"Authorization": f"Bearer {token}"}
+            )
             assert response.status_code == 200
 
 
@@ -67,12 +71,18 @@ async def test_two_instances_share_one_bucket_through_redis(pair: tuple[Api, Api
         answers = []
         for index in range(8):
             api = first if index % 2 == 0 else second
-            answers.append((await client.post(f"{api.url}/graphql", json={"query": VERTICALS}, headers=headers)).status_code)
+            answers.append(
+                (
+                    await client.post(f"{api.url}/graphql", json={"query": VERTICALS}, headers=headers)
+                ).status_code
+            )
     assert answers[:6] == [200] * 6
     assert 429 in answers[6:]
 
 
-async def test_a_persisted_hash_registered_on_one_instance_runs_on_the_other(pair: tuple[Api, Api, RedisServer]) -> None:
+async def test_a_persisted_hash_registered_on_one_instance_runs_on_the_other(
+    pair: tuple[Api, Api, RedisServer],
+) -> None:
     first, second, _ = pair
     query = "query Shared { verticals { slug } }"
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}}
@@ -82,7 +92,9 @@ async def test_a_persisted_hash_registered_on_one_instance_runs_on_the_other(pai
     assert len(response.json()["data"]["verticals"]) >= 15
 
 
-async def test_with_redis_down_requests_are_served_and_the_failure_counted(pair: tuple[Api, Api, RedisServer]) -> None:
+async def test_with_redis_down_requests_are_served_and_the_failure_counted(
+    pair: tuple[Api, Api, RedisServer],
+) -> None:
     first, _, redis = pair
     redis.stop()
     try:

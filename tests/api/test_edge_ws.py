@@ -13,7 +13,9 @@ from tests.api.harness import Api
 from tests.api.ws_client import receive, send, subscribe, ws_session
 
 
-async def closed_with(socket: websockets.asyncio.client.ClientConnection, timeout: float = 15.0) -> int | None:
+async def closed_with(
+    socket: websockets.asyncio.client.ClientConnection, timeout: float = 15.0
+) -> int | None:
     with pytest.raises(ConnectionClosed) as closed:
         await asyncio.wait_for(socket.recv(), timeout)
     return closed.value.rcvd.code if closed.value.rcvd else None

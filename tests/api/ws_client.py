@@ -12,7 +12,9 @@ from websockets.asyncio.client import ClientConnection
 
 
 @asynccontextmanager
-async def ws_session(url: str, token: str | None = None, *, init: bool = True) -> AsyncIterator[ClientConnection]:
+async def ws_session(
+    url: str, token: str | None = None, *, init: bool = True
+) -> AsyncIterator[ClientConnection]:
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
         if init:
             payload = {"authorization": f"Bearer {token}"} if token else {}
@@ -33,5 +35,10 @@ async def receive(socket: ClientConnection, timeout: float = 5.0) -> dict[str, A
     return message
 
 
-async def subscribe(socket: ClientConnection, operation_id: str, query: str, variables: dict[str, Any] | None = None) -> None:
-    await send(socket, {"id": operation_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+async def subscribe(
+    socket: ClientConnection, operation_id: str, query: str, variables: dict[str, Any] | None = None
+) -> None:
+    await send(
+        socket,
+        {"id": operation_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}},
+    )
