@@ -43,9 +43,7 @@ def resolve_secrets(settings: Settings) -> Secrets:
     if not webhook:
         generated, fresh = development_secret(settings, "webhook")
         if fresh:
-            print(
-                f"WEBHOOK_SECRET was unset: generated one for development in {settings.var_dir}"
-            )
+            print(f"WEBHOOK_SECRET was unset: generated one for development in {settings.var_dir}")
         webhook = [generated]
     root = auth or webhook[0]
     cursor = hmac.new(root.encode(), b"buyer-api cursors", hashlib.sha256).digest()
