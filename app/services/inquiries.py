@@ -207,11 +207,17 @@ class InquiryService:
             return _failed(blocked_violation())
         kind = NotificationKind.SUPPLIER_REPLIED if side is Side.SUPPLIER else NotificationKind.BUYER_REPLIED
         first_reply = side is Side.SUPPLIER and inquiry.first_reply_at is None
-        async with self._transactions.begin() as outbox:
-            inquiry, message = await self._write(outbox, account, inquiry, side, command.body, kind, claim)
+
+        async def write(outbox: OutboxRecorder) -> tuple[Inquiry, Message]:
+            # Read again inside the transaction: two replies at once must both land, in order.
+            current = await self._repos.inquiries.get(inquiry.key) or inquiry
+            written = await self._write(outbox, account, current, side, command.body, kind, claim)
             if first_reply:
-                await self._refresh_response_stats(outbox, inquiry.supplier_key)
-        return InquiryResult(inquiry, message, [])
+                await self._refresh_response_stats(outbox, current.supplier_key)
+            return written
+
+        updated, message = await self._transactions.run(write)
+        return InquiryResult(updated, message, [])
 
     async def _write(
         self,

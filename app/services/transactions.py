@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+from app.store.port import WriteConflict
 from app.store.repositories import Repositories
+
+T = TypeVar("T")
+CONFLICT_ATTEMPTS = 6
 
 
 def now_ms() -> int:
@@ -38,3 +44,19 @@ class TransactionRunner:
             yield recorder
         if recorder.added:
             self._wake()
+
+    async def run(self, body: Callable[[OutboxRecorder], Awaitable[T]]) -> T:
+        """Runs `body` in a transaction, again from its first read when a concurrent writer won.
+
+        `body` must read what it changes inside the transaction, so a second run sees the winner's write.
+        """
+        attempt = 1
+        while True:
+            try:
+                async with self.begin() as outbox:
+                    return await body(outbox)
+            except WriteConflict:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                await asyncio.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+                attempt += 1

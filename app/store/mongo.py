@@ -22,14 +22,23 @@ from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
+from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from app.store.doc_update import new_id
-from app.store.port import Document, DuplicateKeyError, Filter, SortSpec, StoreUnavailable, Update
+from app.store.port import (
+    Document,
+    DuplicateKeyError,
+    Filter,
+    SortSpec,
+    StoreUnavailable,
+    Update,
+    WriteConflict,
+)
 
 DEFAULT_DATABASE = "buyer"
 _DUPLICATE_CODES = (11000, 11001, 12582)
+_WRITE_CONFLICT = 112
 
 
 def open_mongo(url: str, database: str | None = None) -> MongoDatabase:
@@ -53,6 +62,10 @@ async def _errors() -> AsyncIterator[None]:
         raise
     except ConnectionFailure as exc:  # includes AutoReconnect and ServerSelectionTimeoutError
         raise StoreUnavailable(str(exc)) from exc
+    except OperationFailure as exc:
+        if exc.has_error_label("TransientTransactionError") or exc.code == _WRITE_CONFLICT:
+            raise WriteConflict(str(exc)) from exc
+        raise
 
 
 class MongoDatabase:

@@ -16,7 +16,9 @@ Sort: a list of (field, 1 | -1); missing values sort first ascending, as MongoDB
 
 Transactions: `async with database.transaction():` makes every call of every collection
 of that database inside the block part of one transaction (through a context variable),
-committed at the end of the block and rolled back on an exception.
+committed at the end of the block and rolled back on an exception. An engine that detects
+concurrent writes to one document (MongoDB) raises WriteConflict, after which nothing of the
+transaction is written and it may be run again from its first read.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class DuplicateKeyError(Exception):
 
 class StoreUnavailable(Exception):
     """The engine cannot be reached."""
+
+
+class WriteConflict(Exception):
+    """A concurrent transaction wrote the same document first; the whole transaction may be run again."""
 
 
 class Collection(Protocol):
