@@ -35,6 +35,14 @@ def operation(name: str) -> str:
     return found[0].read_text()
 
 
+_seqs = itertools.count(1_900_000_000 + secrets.randbelow(10**5) * 1000)
+
+
+def next_seq() -> int:
+    """A search sequence number no seeded or other test document uses (seeds count up from 1)."""
+    return next(_seqs)
+
+
 def unique(prefix: str = "user") -> str:
     """An id no other test uses: tests never share users, keys or other ids."""
     return f"{prefix}-{next(_counter)}-{secrets.token_hex(3)}"

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.domain.ids import to_global_id
-from tests.api.harness import Api, _on_server, unique
+from app.store.products import product_from_doc
+from app.store.suppliers import supplier_from_doc
+from tests.api.harness import Api, _on_server, next_seq, unique
 
 ADDRESS = {
     "name": "Ana Ruiz",
@@ -41,24 +43,33 @@ class Listing:
 
 
 async def listing(api: Api, tiers: list[list[int]] | None = None, country: str = "CN") -> Listing:
-    """Copies a seeded product and its supplier under new keys; `tiers` are [min quantity, USD cents]."""
-    database = api.state.engines.ports.repos.database  # type: ignore[union-attr]
-    products, suppliers = database.collection("products"), database.collection("suppliers")
-    product = await _on_server(api, products.find_one({}, sort=[("_id", 1)]))
-    supplier = await _on_server(api, suppliers.find_one({"_id": product["supplier_key"]}))
+    """Copies a seeded product and its supplier under new keys; `tiers` are [min quantity, USD cents].
+
+    The copies go through the catalog's own writes, so search indexes them like any product.
+    """
     supplier_key, product_key = unique("sup"), unique("prd")
-    supplier = {**supplier, "_id": supplier_key, "country": country}
     wanted = tiers if tiers is not None else [[10, 500], [100, 450], [1000, 399]]
-    product = {
-        **product,
-        "_id": product_key,
-        "supplier_key": supplier_key,
-        "currency": "USD",
-        "tiers": wanted,
-    }
-    product["titles"] = {"en": "Oak desk lamp", "es": "Lámpara de escritorio de roble"}
-    await _on_server(api, suppliers.insert_one(supplier))
-    await _on_server(api, products.insert_one(product))
+
+    async def copy() -> None:
+        database = api.state.engines.ports.repos.database  # type: ignore[union-attr]
+        catalog = api.state.runner.services.catalog  # type: ignore[union-attr]
+        product = await database.collection("products").find_one({}, sort=[("_id", 1)])
+        supplier = await database.collection("suppliers").find_one({"_id": product["supplier_key"]})
+        supplier = {**supplier, "_id": supplier_key, "country": country, "seq": next_seq()}
+        product = {
+            **product,
+            "_id": product_key,
+            "seq": next_seq(),
+            "supplier_key": supplier_key,
+            "currency": "USD",
+            "tiers": wanted,
+            "titles": {"en": "Oak desk lamp", "es": "Lámpara de escritorio de roble"},
+        }
+        await catalog.put_supplier(supplier_from_doc(supplier))
+        await catalog.put_product(product_from_doc(product))
+
+    await _on_server(api, copy())
+    await api.drain_outbox()  # indexed before anyone searches
     return Listing(product_key, supplier_key, wanted)
 
 
