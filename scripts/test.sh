@@ -34,4 +34,8 @@ if [ -x "$shared" ]; then
   .venv/bin/python "$shared" "$schema"
   rm -f "$schema"
 fi
-exec .venv/bin/pytest -q "$@"
+# Every suite on the embedded default (the contract suites reach every engine that runs here) ...
+.venv/bin/pytest -q "$@"
+# ... then the API suite once more on the distributed shape: MongoDB wire, OpenSearch and Redis
+# (stand-ins started on loopback, or the real servers named by MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL).
+BUYER_SHAPE=distributed .venv/bin/pytest -q tests/api --deselect tests/api/test_edge_fuzz.py "$@"
