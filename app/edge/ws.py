@@ -37,6 +37,7 @@ class Connection:
         self._runner = runner
         self._registry = registry
         self._operations: dict[str, asyncio.Task[None]] = {}
+        self._expiry: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
         self.identity: Identity | None = None
         self.account: Account | None = None
@@ -51,7 +52,7 @@ class Connection:
         except WebSocketDisconnect:
             pass
         finally:
-            for task in self._operations.values():
+            for task in [*self._operations.values(), *([self._expiry] if self._expiry else [])]:
                 task.cancel()
             self._registry.forget(self)
 
@@ -85,7 +86,7 @@ class Connection:
         self._meta = _meta(self.websocket, authorization)
         self._registry.remember(self)
         if self.identity is not None:
-            self._operations["@expiry"] = asyncio.create_task(self._expire_at(self.identity.expires_at))
+            self._expiry = asyncio.create_task(self._expire_at(self.identity.expires_at))
         await self._send({"type": "connection_ack"})
         return True
 

@@ -66,3 +66,27 @@ async def test_ping_is_answered_with_pong(api: Api) -> None:
     async with ws_session(api.ws_url) as socket:
         await socket.send(json.dumps({"type": "ping"}))
         assert (await receive(socket))["type"] == "pong"
+
+
+async def test_a_connection_holds_at_most_50_operations(api: Api) -> None:
+    # given: 50 live subscriptions on one socket
+    query = "subscription N { notificationAdded { id } }"
+    async with ws_session(api.ws_url, api.token()) as socket:
+        for index in range(50):
+            await subscribe(socket, f"s{index}", query)
+        # when
+        await subscribe(socket, "one-too-many", query)
+        message = await receive(socket)
+    # then
+    assert message["type"] == "error" and message["id"] == "one-too-many"
+    assert message["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_socket_whose_token_expires_is_closed_with_4403(api: Api) -> None:
+    import time
+
+    # given: a token that expires two seconds from now
+    token = api.token(now=int(time.time()) - 3598, ttl_seconds=3600)
+    async with ws_session(api.ws_url, token) as socket:
+        # then
+        assert await closed_with(socket, timeout=8.0) == 4403
