@@ -143,7 +143,7 @@ def product_search(q: ProductQuery) -> Body:
         "query": _bool(text, others, q.exclude_ids),
         "sort": PRODUCT_SORTS["POPULAR" if sort == "RELEVANCE" and text is None else sort],
         "size": q.first,
-        "track_total_hits": True,
+        "track_total_hits": q.count,
         "_source": ["id", f"titles.{q.locale}", "titles.en"],
     }
     if active:
@@ -183,6 +183,7 @@ def suggest_search(prefix: str, locale: str, first: int) -> Body | None:
         "query": text,
         "sort": PRODUCT_SORTS["POPULAR"],
         "size": first * 3,
+        "track_total_hits": False,
         "_source": [f"titles.{locale}", "titles.en"],
     }
 
@@ -196,6 +197,8 @@ def candidates_search(
         "query": _bool(None, filters, exclude_ids),
         "sort": [{field: "desc"}, {"seq": "desc"}],
         "size": first,
+        # Candidates are ranked, never counted: without this the server counts up to 10,000 matches.
+        "track_total_hits": False,
         "_source": ["id", "vertical", "supplier", "created_at", "popularity"],
     }
 

@@ -38,6 +38,12 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[DocKind, ...] = ("product", "article", "supplier")
 _MISSING_ANALYZER = re.compile(r"analyzer \[(\w+)\] has not been configured")
+# The client's own default (10 s) is the request deadline: a frozen server then fails whole pages that
+# could have degraded (related products) or answered SERVICE_UNAVAILABLE early. Reads get a short bound.
+QUERY_TIMEOUT = 2.0
+# A 5,000-document bulk against a slow server (osmem) takes over 10 s; writes run in the background
+# (outbox, seed, reindex), so a long bound costs no request anything.
+WRITE_TIMEOUT = 120.0
 
 
 def load_template(kind: DocKind) -> Body:
@@ -95,14 +101,16 @@ class EsEngine(SearchEngine):
                 raise SearchUnavailable(f"cannot create index {name}: {error}") from error
 
     async def _search(self, kind: DocKind, body: Body) -> Body:
-        response = await self._call(self._client.search(index=self.alias(kind), body=body))
+        reader = self._client.options(request_timeout=QUERY_TIMEOUT)
+        response = await self._call(reader.search(index=self.alias(kind), body=body))
         result: Body = response.body
         return result
 
     async def search_products(self, query: ProductQuery) -> SearchHits:
         answer = await self._search("product", es_body.product_search(query))
         facets = _facets(answer) if query.facets else {}
-        return SearchHits(_total(answer), _hits(answer, query.locale), facets)
+        hits = _hits(answer, query.locale)
+        return SearchHits(_total(answer) if query.count else len(hits), hits, facets)
 
     async def search_articles(self, query: ArticleQuery) -> SearchHits:
         answer = await self._search("article", es_body.article_search(query))
@@ -154,7 +162,8 @@ class EsEngine(SearchEngine):
             await self._send_bulk(operations)
 
     async def _send_bulk(self, operations: list[Body]) -> None:
-        response = await self._call(self._client.bulk(operations=operations))
+        writer = self._client.options(request_timeout=WRITE_TIMEOUT)
+        response = await self._call(writer.bulk(operations=operations))
         # 409: a newer or equal version is indexed; 404: deleting what is not there. Both are done.
         failed = [
             item
@@ -170,11 +179,13 @@ class EsEngine(SearchEngine):
             await self._send_bulk([{"delete": {"_index": self.alias(kind), "_id": i}} for i in ids])
 
     async def count(self, kind: DocKind) -> int:
-        response = await self._call(self._client.count(index=self.alias(kind)))
+        reader = self._client.options(request_timeout=QUERY_TIMEOUT)
+        response = await self._call(reader.count(index=self.alias(kind)))
         return int(response.body["count"])
 
     async def refresh(self) -> None:
-        await self._call(self._client.indices.refresh(index=",".join(self.alias(k) for k in KINDS)))
+        writer = self._client.options(request_timeout=WRITE_TIMEOUT)
+        await self._call(writer.indices.refresh(index=",".join(self.alias(k) for k in KINDS)))
 
     async def reset(self) -> None:
         for kind in KINDS:
@@ -212,7 +223,7 @@ class EsEngine(SearchEngine):
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._client.ping())
+            return bool(await self._client.options(request_timeout=QUERY_TIMEOUT).ping())
         except (TransportError, ApiError):
             return False
 
@@ -271,10 +282,14 @@ def _candidate(source: Body, kind: DocKind) -> Candidate:
 
 
 def make_client(url: str, opensearch: bool) -> AsyncElasticsearch:
+    # Calls without their own bound (index and alias administration) are background work, like writes.
     if not opensearch:
-        return AsyncElasticsearch(hosts=[url], node_class=HttpxAsyncHttpNode)
+        return AsyncElasticsearch(hosts=[url], node_class=HttpxAsyncHttpNode, request_timeout=WRITE_TIMEOUT)
     client = AsyncElasticsearch(
-        hosts=[url], node_class=HttpxAsyncHttpNode, transport_class=PlainJsonTransport
+        hosts=[url],
+        node_class=HttpxAsyncHttpNode,
+        transport_class=PlainJsonTransport,
+        request_timeout=WRITE_TIMEOUT,
     )
     # OpenSearch sends no `X-Elastic-Product` header; the client would refuse its answers otherwise.
     client._verified_elasticsearch = True

@@ -6,7 +6,8 @@ Contract of `SearchEngine` (tested by tests/contract/search on every engine):
   indexed one is ignored. `delete` is idempotent. Writes are visible after `refresh()`, and within
   2 seconds without it.
 - `search_products`: every hit satisfies every filter (bounds inclusive; `price_min`/`price_max`
-  bound the document's `price_min`; `max_moq` bounds `moq`); `total` is exact; facets (`vertical`,
+  bound the document's `price_min`; `max_moq` bounds `moq`); `total` is exact when `count` (the
+  default), else not computed (it is then the page's length: counting visits every match); facets (`vertical`,
   `supplierCountry`, `hasVideo`, `tradeAssurance`) are disjunctive (each counted with every filter
   but its own), up to 50 buckets, most frequent first; sorts are exact with ties broken stably;
   passing the last hit's `sort_key` as `after` pages without repeating or skipping.
@@ -17,7 +18,7 @@ Contract of `SearchEngine` (tested by tests/contract/search on every engine):
 - `search_articles`: relevance, then newest first; without text, newest first.
 - `suggest`: vertical names (from `set_vertical_names`), then product titles, completing the prefix,
   most popular first, without duplicates.
-- `candidates`: feed candidates of one kind with what a ranking needs, without a store read.
+- `candidates`: feed candidates of one kind with what a ranking needs, without a store read or a count.
 - A sort key is a JSON-serializable list, opaque to callers.
 - Any engine failure (server down, index locked for writing) raises `SearchUnavailable`.
 - `bulk_load()`, entered right after `reset()`, is a context for a full rebuild: inside it the `index_*`
@@ -113,6 +114,9 @@ class ProductQuery:
     first: int = 20
     after: SortKey | None = None
     facets: bool = False
+    # False when the caller shows no total (related products, feed candidates): counting is most of
+    # the cost of a small page over a large vertical.
+    count: bool = True
 
 
 @dataclass(frozen=True)

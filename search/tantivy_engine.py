@@ -78,11 +78,12 @@ class TantivyEngine(SearchEngine):
         if sort == "RELEVANCE" and text is None:
             sort = "POPULAR"  # the text had no words, only separators
         if sort == "RELEVANCE":
-            total, page = relevance_page(searcher, query, q.first, q.after)
+            total, page = relevance_page(searcher, ix.schema, query, q.first, q.after, q.count)
         else:
             field, descending = SORT_FIELDS[sort]
             bound = after_bound(ix.schema, field, descending, q.after)
-            total, page = sorted_page(searcher, query, combine(query, bound), field, descending, q.first)
+            paged = combine(query, bound)
+            total, page = sorted_page(searcher, query, paged, field, descending, q.first, q.count)
         hits = self._hits(searcher, page, q.text, q.locale)
         facets = run_facets(searcher, text, others, active, FACETS) if q.facets else {}
         return SearchHits(total, hits, facets)
@@ -97,7 +98,7 @@ class TantivyEngine(SearchEngine):
         filters = [Query.term_query(ix.schema, "vertical", q.vertical_id)] if q.vertical_id else []
         query = combine(text, filters)
         if text is not None:
-            total, page = relevance_page(searcher, query, q.first, q.after)
+            total, page = relevance_page(searcher, ix.schema, query, q.first, q.after)
         else:
             bound = after_bound(ix.schema, "k_new", True, q.after)
             total, page = sorted_page(searcher, query, combine(query, bound), "k_new", True, q.first)
@@ -126,7 +127,7 @@ class TantivyEngine(SearchEngine):
         searcher = ix.searcher()
         text = text_query(ix.schema, prefix, locale, specs=False)
         if text is not None and first > 0:
-            _, page = sorted_page(searcher, text, text, "k_popular", True, first * 3)
+            _, page = sorted_page(searcher, text, text, "k_popular", True, first * 3, counted=False)
             for _, address in page:
                 doc = searcher.doc(address)
                 title = doc.get_first(f"title_{locale}") or doc.get_first("title_en")
@@ -157,7 +158,7 @@ class TantivyEngine(SearchEngine):
         filters = [Query.term_query(ix.schema, "vertical", vertical_id)] if vertical_id else []
         query = combine(None, filters + exclusion(ix.schema, exclude))
         field = "k_new" if order == "NEW" else "k_popular"
-        _, page = sorted_page(searcher, query, query, field, True, first)
+        _, page = sorted_page(searcher, query, query, field, True, first, counted=False)
         return [stored(searcher.doc(address), kind) for _, address in page]
 
     async def index_products(self, docs: Sequence[ProductDoc]) -> None:

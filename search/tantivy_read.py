@@ -1,19 +1,24 @@
 """Reading tantivy results: exact keyset pages (by sort key or by score), highlights, stored fields."""
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import tantivy
 from tantivy import DocAddress, Query
 
 from search.port import Candidate, DocKind, SortKey
-from search.tantivy_query import FUZZY_MIN_LENGTH, words
+from search.tantivy_query import FUZZY_MIN_LENGTH, combine, words
 from search.tantivy_schema import analyzer
 
 Scored = tuple[SortKey, DocAddress]
 
 RELEVANCE_TIE_FIELD = "k_new"
-_FIRST_WINDOW = 64
+# A score level up to this size is read whole and sorted here; a larger one is walked in tie-key order
+# (then its members are dense among the matches, so a walk of a few chunks fills a page).
+LEVEL_READ = 2048
+WALK_CHUNK = 1024
+# Chunks a page after a cursor walks before it looks for the level's end (it usually needs one).
+WALK_TRY = 2
 
 
 def count(searcher: tantivy.Searcher, query: Query) -> int:
@@ -23,49 +28,177 @@ def count(searcher: tantivy.Searcher, query: Query) -> int:
 
 
 def sorted_page(
-    searcher: tantivy.Searcher, query: Query, paged: Query, field: str, descending: bool, first: int
+    searcher: tantivy.Searcher,
+    query: Query,
+    paged: Query,
+    field: str,
+    descending: bool,
+    first: int,
+    counted: bool = True,
 ) -> tuple[int, list[Scored]]:
-    """The total of `query`, and the first hits of `paged` (query plus keyset bound) by one sort key."""
-    total = count(searcher, query)
-    if first <= 0 or total == 0:
+    """The total of `query` (only when `counted`: counting visits every match, the page does not; else
+    the page's length), and the first hits of `paged` (query plus keyset bound) by one sort key."""
+    total = count(searcher, query) if counted else 0
+    if first <= 0 or (counted and total == 0):
         return total, []
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
     found = searcher.search(paged, limit=first, count=False, order_by_field=field, order=order).hits
     keys = searcher.fast_field_values(field, [address for _, address in found])
-    return total, [([int(key or 0)], address) for key, (_, address) in zip(keys, found, strict=True)]
-
-
-def _after(key: SortKey, cursor: SortKey | None) -> bool:
-    """Order is score descending, then the tie key descending."""
-    if not cursor:
-        return True
-    return key[0] < cursor[0] or (key[0] == cursor[0] and key[1] < cursor[1])
+    page: list[Scored] = [([int(key or 0)], address) for key, (_, address) in zip(keys, found, strict=True)]
+    return (total if counted else len(page)), page
 
 
 def relevance_page(
-    searcher: tantivy.Searcher, query: Query, first: int, after: SortKey | None
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: Query,
+    first: int,
+    after: SortKey | None,
+    counted: bool = True,
 ) -> tuple[int, list[Scored]]:
-    """Keyset paging by (score, tie key): scores cannot be range-queried, so widen the top-k window until
-    every hit on the page scores strictly above the window's lowest score (ties there may be cut)."""
-    total = count(searcher, query)
-    if first <= 0 or total == 0:
+    """Keyset paging by (score desc, tie key desc). Scores cannot be range-queried, so pages are found
+    by position in tantivy's own score order (ties there by doc address, which is not stable), and only
+    the score level cut by a page edge is ordered by the tie key: read whole when small, else walked
+    through a tie-key range query (`_level`)."""
+    total = count(searcher, query) if counted else 0
+    if first <= 0 or (counted and total == 0):
         return total, []
-    window = max(_FIRST_WINDOW, 2 * first)
-    while True:
-        found = searcher.search(query, limit=window, count=False).hits
-        ties = searcher.fast_field_values(RELEVANCE_TIE_FIELD, [address for _, address in found])
-        keyed: list[Scored] = [
-            ([float(score), int(tie or 0)], address)
-            for tie, (score, address) in zip(ties, found, strict=True)
-        ]
-        keyed = sorted((k for k in keyed if _after(k[0], after)), key=lambda k: (-k[0][0], -k[0][1]))
-        if len(found) < window:
-            return total, keyed[:first]
-        lowest = float(found[-1][0])
-        safe = [k for k in keyed if k[0][0] > lowest]
-        if len(safe) >= first:
-            return total, safe[:first]
-        window *= 4
+    if not after:
+        page = _page_from(searcher, schema, query, 0, first)
+    else:
+        page = _after_cursor(searcher, schema, query, first, float(after[0]), int(after[1]))
+    return (total if counted else len(page)), page
+
+
+def _after_cursor(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query, first: int, level: float, below: int
+) -> list[Scored]:
+    """The rest of the cursor's score level, then the levels below it. A page inside a large level
+    (the slow case) is served by a short walk; finding where the level ends costs O(log n) searches."""
+    page, exhausted = _walk(searcher, schema, query, level, below, first, chunks=WALK_TRY)
+    if len(page) >= first:
+        return page
+    end = _level_end(searcher, query, level)
+    if not exhausted:
+        page = _level(searcher, schema, query, level, None, end, below, first)
+    if len(page) < first:
+        page += _page_from(searcher, schema, query, end, first - len(page))
+    return page
+
+
+def _key(scored: Scored) -> tuple[float, float]:
+    return -scored[0][0], -scored[0][1]
+
+
+def _keyed(searcher: tantivy.Searcher, found: Sequence[tuple[float, DocAddress]]) -> list[Scored]:
+    ties = searcher.fast_field_values(RELEVANCE_TIE_FIELD, [address for _, address in found])
+    return [([float(s), int(t or 0)], address) for t, (s, address) in zip(ties, found, strict=True)]
+
+
+def _score_at(searcher: tantivy.Searcher, query: Query, position: int) -> float | None:
+    """One hit's score by position: tantivy keeps a heap of `position + 1`, Python sees one tuple."""
+    found = searcher.search(query, limit=1, count=False, offset=position).hits
+    return float(found[0][0]) if found else None
+
+
+def _below(searcher: tantivy.Searcher, query: Query, position: int, level: float) -> bool:
+    score = _score_at(searcher, query, position)
+    return score is None or score < level
+
+
+def _level_end(searcher: tantivy.Searcher, query: Query, level: float) -> int:
+    """The first position scoring below `level`: galloping, then bisecting (O(log n) cheap probes)."""
+    low, step = 0, 64
+    high = step
+    while not _below(searcher, query, high, level):
+        low, step = high + 1, step * 2
+        high = low + step
+    while low < high:
+        middle = (low + high) // 2
+        if _below(searcher, query, middle, level):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _page_from(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query, start: int, want: int
+) -> list[Scored]:
+    """`want` hits from `start`, a position where a score level begins."""
+    found = _keyed(searcher, searcher.search(query, limit=want, offset=start, count=False).hits)
+    if len(found) < want or _below(searcher, query, start + want, found[-1][0][0]):
+        return sorted(found, key=_key)  # the last level ends inside the page: nothing was cut
+    level = found[-1][0][0]
+    fixed = sorted((k for k in found if k[0][0] > level), key=_key)
+    rest = _level(searcher, schema, query, level, start + len(fixed), None, None, want - len(fixed))
+    return fixed + rest
+
+
+def _level(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: Query,
+    level: float,
+    start: int | None,
+    end: int | None,
+    below: int | None,
+    want: int,
+) -> list[Scored]:
+    """The first `want` hits scoring exactly `level` with a tie key under `below`, by tie key. Give the
+    level's first position (`start`) or the position past it (`end`)."""
+    if start is None:
+        assert end is not None
+        start = max(0, end - LEVEL_READ)
+        # The level is small when it begins inside the read window.
+        small = start == 0 or (_score_at(searcher, query, start - 1) or 0.0) > level
+    else:
+        small = _below(searcher, query, start + LEVEL_READ, level)
+    if not small:
+        return _walk(searcher, schema, query, level, below, want)[0]
+    found = _keyed(searcher, searcher.search(query, limit=LEVEL_READ, offset=start, count=False).hits)
+    kept = [k for k in found if k[0][0] == level and (below is None or k[0][1] < below)]
+    return sorted(kept, key=_key)[:want]
+
+
+def _tie_range(schema: tantivy.Schema, low: int | None, high: int, include_upper: bool) -> Query:
+    kind = tantivy.FieldType.Integer
+    return Query.range_query(schema, RELEVANCE_TIE_FIELD, kind, low, high, include_upper=include_upper)
+
+
+def _walk(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: Query,
+    level: float,
+    below: int | None,
+    want: int,
+    chunks: int | None = None,
+) -> tuple[list[Scored], bool]:
+    """Walks the matches by tie key descending, a chunk at a time (at most `chunks`), scoring each chunk
+    with one search bounded to its key range (keys are unique, so the range holds exactly the chunk),
+    keeping `level`. Also tells whether the walk reached the last match."""
+    kept: list[Scored] = []
+    upper = below
+    while len(kept) < want:
+        if chunks is not None and chunks <= 0:
+            return kept, False
+        chunks = None if chunks is None else chunks - 1
+        scope = query if upper is None else combine(query, [_tie_range(schema, None, upper, False)])
+        order = tantivy.Order.Desc
+        chunk = searcher.search(
+            scope, limit=WALK_CHUNK, count=False, order_by_field=RELEVANCE_TIE_FIELD, order=order
+        ).hits
+        if not chunk:
+            return kept[:want], True
+        low, high = int(chunk[-1][0]), int(chunk[0][0])
+        bounded = combine(query, [_tie_range(schema, low, high, True)])
+        scored = _keyed(searcher, searcher.search(bounded, limit=len(chunk), count=False).hits)
+        kept += sorted((k for k in scored if k[0][0] == level), key=_key)
+        if len(chunk) < WALK_CHUNK:
+            return kept[:want], True
+        upper = low
+    return kept[:want], False
 
 
 def _near(word: str, token: str) -> bool:

@@ -21,9 +21,12 @@ async def healthz(request: Request) -> Response:
 
 async def _ping(name: str, ping: object) -> str | None:
     try:
-        await asyncio.wait_for(ping(), PING_TIMEOUT_SECONDS)  # type: ignore[operator]
+        answered = await asyncio.wait_for(ping(), PING_TIMEOUT_SECONDS)  # type: ignore[operator]
     except Exception as error:
         return f"{name} unreachable: {type(error).__name__}"
+    # Some pings report a refused connection as False rather than raising (the search engine's does).
+    if answered is False:
+        return f"{name} unreachable: ping failed"
     return None
 
 

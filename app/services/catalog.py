@@ -135,6 +135,7 @@ class CatalogService:
                     exclude_ids=[product.key],
                     sort="POPULAR",
                     first=wanted,
+                    count=False,
                 )
             )
             keys = [h.id for h in hits.hits]
@@ -144,6 +145,7 @@ class CatalogService:
                     exclude_ids=[product.key, *keys],
                     sort="POPULAR",
                     first=wanted,
+                    count=False,
                 )
                 keys += [h.id for h in (await self._search.search_products(wider)).hits]
         except SearchUnavailable:

@@ -108,11 +108,6 @@ async def outage(cluster: Cluster) -> Outage:
     return seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a frozen search server makes ProductPage's `related` wait the search client's 10 s default"
-    " timeout, the request deadline, so the whole page fails (search/es_engine.py make_client)",
-)
 async def test_product_pages_still_work_with_search_down(outage: Outage) -> None:
     assert outage.page.get("errors") is None, outage.page
     assert outage.page["data"]["product"]["id"] == outage.product_id

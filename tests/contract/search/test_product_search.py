@@ -149,3 +149,14 @@ async def test_price_bounds_apply_to_the_lowest_unit_price(catalog: SearchEngine
     assert result.hits
     assert all(by_id[h.id].price_min <= 900 for h in result.hits)
     assert any(by_id[h.id].price_max > 900 for h in result.hits)
+
+
+@pytest.mark.parametrize("sort", ["RELEVANCE", "POPULAR", "PRICE_ASC"])
+async def test_an_uncounted_search_returns_the_same_page(catalog: SearchEngine, sort: str) -> None:
+    query = ProductQuery(text="pump", sort=sort, first=9)  # type: ignore[arg-type]
+
+    counted = await catalog.search_products(query)
+    uncounted = await catalog.search_products(dataclasses.replace(query, count=False))
+
+    assert [h.id for h in uncounted.hits] == [h.id for h in counted.hits]
+    assert counted.total > 9 and uncounted.total == 9
