@@ -1,13 +1,17 @@
 """The demo catalog: suppliers from leading provinces and overseas, products over verticals by export share.
 
 Deterministic from the seed's random generator; products are built as compact documents and written with
-`insert_many` in batches, so a million of them load in minutes.
+`insert_many` in batches, so a million of them load in minutes. The catalog is indexed from what was
+generated (`app.seed.catalog_index`), not read back from the store.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
@@ -17,10 +21,14 @@ from rich.progress import Progress
 
 from app.domain.media import StoredImage
 from app.domain.money import convert
+from app.domain.products import Product
 from app.domain.suppliers import Certificate, CertificateKind, Supplier
 from app.seed import catalog_texts as texts
+from app.seed.catalog_index import index_products
 from app.seed.facts import DEMO_RATES, supplier_provinces, vertical_facts
+from app.store.products import product_from_doc
 from app.store.repositories import Repositories
+from search.port import SearchEngine
 
 BATCH = 5_000
 DAY_MS = 86_400_000
@@ -196,10 +204,30 @@ def _supplier(rng: random.Random, plan: SupplierPlan, host: str, now: int) -> Su
     )
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The catalog keeps a million products alive while it is generated: the cycle collector would scan
+    them again and again (they hold no cycles, so nothing is lost by pausing it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 async def seed_catalog(
-    repos: Repositories, rng: random.Random, products: int, host: str, now: int, progress: Progress
+    repos: Repositories,
+    search: SearchEngine,
+    rng: random.Random,
+    products: int,
+    host: str,
+    now: int,
+    progress: Progress,
 ) -> tuple[int, int]:
-    """Returns (suppliers, products); a store that already has a catalog is left as it is."""
+    """Returns (suppliers, products); the products are indexed in `search` (call inside its `bulk_load()`,
+    after `reset()`). A store that already has a catalog is left as it is, and nothing is indexed."""
     if await repos.products.count() > 0:
         return 0, 0
     shares = {f"v-{fact.slug}": fact.share for fact in vertical_facts()}
@@ -215,18 +243,24 @@ async def seed_catalog(
                 by_vertical[second].append(plan)
     rates = {code: Decimal(value) for code, value in DEMO_RATES.items()} | {"USD": Decimal(1)}
     cumulative = list(accumulate(weights))
-    task = progress.add_task("products", total=products)
-    for start in range(0, products, BATCH):
-        size = min(BATCH, products - start)
-        docs = []
-        for offset, vertical in enumerate(rng.choices(vertical_keys, cum_weights=cumulative, k=size)):
-            supplier = rng.choice(by_vertical[vertical])
-            supplier.sold_in[vertical] += 1
-            docs.append(product_document(rng, start + offset, supplier, vertical, host, now, rates))
-        await repos.products.insert_docs(docs)
-        progress.advance(task, size)
-    suppliers = [_supplier(rng, plan, host, now) for plan in plans]
-    for start in range(0, len(suppliers), BATCH):
-        await repos.suppliers.insert_many(suppliers[start : start + BATCH])
-    progress.remove_task(task)
-    return len(suppliers), products
+    with _without_cycle_collection():
+        task = progress.add_task("products", total=products)
+        # Kept for indexing: a product document carries supplier fields, and suppliers are drawn last.
+        generated: list[Product] = []
+        for start in range(0, products, BATCH):
+            size = min(BATCH, products - start)
+            docs = []
+            for offset, vertical in enumerate(rng.choices(vertical_keys, cum_weights=cumulative, k=size)):
+                supplier = rng.choice(by_vertical[vertical])
+                supplier.sold_in[vertical] += 1
+                docs.append(product_document(rng, start + offset, supplier, vertical, host, now, rates))
+            await repos.products.insert_docs(docs)
+            # Decoded as a store read decodes them, so the index gets what a rebuild would give it.
+            generated.extend(product_from_doc(doc) for doc in docs)
+            progress.advance(task, size)
+        suppliers = [_supplier(rng, plan, host, now) for plan in plans]
+        for start in range(0, len(suppliers), BATCH):
+            await repos.suppliers.insert_many(suppliers[start : start + BATCH])
+        progress.remove_task(task)
+        await index_products(repos, search, generated, suppliers, progress)
+        return len(suppliers), products

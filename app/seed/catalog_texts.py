@@ -22,10 +22,13 @@ def _by_locale(words: list[str]) -> dict[str, str]:
     return dict(zip(LOCALES, words, strict=True))
 
 
-def phrases(slug: str) -> list[dict[str, str]]:
-    """The product phrases of a vertical (by slug) in every language, or a generic one."""
+@cache
+def phrases(slug: str) -> tuple[dict[str, str], ...]:
+    """The product phrases of a vertical (by slug) in every language, or a generic one.
+
+    Cached: the seed asks once per product, and callers only read them."""
     found = _phrases()["phrases"].get(slug) or [_phrases()["generic"]]
-    return [_by_locale(words) for words in found]
+    return tuple(_by_locale(words) for words in found)
 
 
 # {phrase}, {place}, {moq}, {days}: one sentence per language.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -65,17 +65,20 @@ async def rebuild(ports: Ports, progress: Progress | None = None) -> dict[str, i
     Pass the caller's `progress` when one is already on screen (rich shows one live display at a time).
     """
     await ports.search.reset()
-    counts: dict[str, int] = {}
     # The bulk path: no version lookups on the fresh indexes, rare commits; all visible when it exits.
     async with ports.search.bulk_load():
         with nullcontext(progress) if progress is not None else Progress(transient=True) as shown:
-            await _rebuild_kinds(ports, shown, counts)
+            counts = await rebuild_kinds(ports, shown)
     await ports.search.refresh()
     return counts
 
 
-async def _rebuild_kinds(ports: Ports, shown: Progress, counts: dict[str, int]) -> None:
+async def rebuild_kinds(ports: Ports, shown: Progress, skip: Collection[str] = ()) -> dict[str, int]:
+    """Indexes every kind but `skip` from the store; call inside `bulk_load()` after `reset()`."""
+    counts: dict[str, int] = {}
     for kind, batches, index, count in rebuilders(ports):
+        if kind in skip:
+            continue
         task = shown.add_task(f"indexing {kind}s", total=await count())
         counts[kind] = 0
         # The engine writes one batch (in its own thread) while the store reads the next.
@@ -89,3 +92,4 @@ async def _rebuild_kinds(ports: Ports, shown: Progress, counts: dict[str, int]) 
         if writing is not None:
             await writing
         shown.remove_task(task)
+    return counts

@@ -14,20 +14,23 @@ SUPPLIER_SORT = [("supplier_key", 1), ("created_at", -1), ("_id", -1)]
 
 
 def _media_from_doc(key: str, doc: Document) -> tuple[MediaItem, ...]:
-    """Paths are derived from the product key, so the document keeps only sizes."""
+    """Paths are derived from the product key, so the document keeps only sizes.
+
+    Positional arguments and one list comprehension: a reindex decodes every product's media."""
     host: str = doc["host"]
-    items: list[MediaItem] = []
+    image_kind = MediaKind.IMAGE
+    items = [
+        MediaItem(f"{key}.image{index}", image_kind, StoredImage(host, f"p/{key}/{index}.jpg", width, height))
+        for index, (width, height) in enumerate(doc.get("images") or ())
+    ]
     video = doc.get("video")
     if video:
         stored = StoredVideo(host, f"v/{key}", video["dur"], tuple(video["h"]))
-        items.append(MediaItem(f"{key}.video", MediaKind.VIDEO, video=stored))
-    for index, (width, height) in enumerate(doc.get("images", [])):
-        image = StoredImage(host, f"p/{key}/{index}.jpg", width, height)
-        items.append(MediaItem(f"{key}.image{index}", MediaKind.IMAGE, image=image))
+        items.insert(0, MediaItem(f"{key}.video", MediaKind.VIDEO, None, stored))
     panorama = doc.get("pano")
     if panorama:
         image = StoredImage(host, f"p/{key}/360.jpg", panorama[0], panorama[1])
-        items.append(MediaItem(f"{key}.pano", MediaKind.PANORAMA, image=image))
+        items.append(MediaItem(f"{key}.pano", MediaKind.PANORAMA, image))
     return tuple(items)
 
 
@@ -57,9 +60,9 @@ def product_from_doc(doc: Document) -> Product:
         titles=doc["titles"],
         descriptions=doc.get("descriptions", {}),
         currency=doc["currency"],
-        tiers=tuple(StoredTier(q, p) for q, p in doc["tiers"]),
+        tiers=tuple([StoredTier(q, p) for q, p in doc["tiers"]]),
         unit=doc.get("unit", "pieces"),
-        specs=tuple((name, value) for name, value in doc.get("specs", [])),
+        specs=tuple([(name, value) for name, value in doc.get("specs", ())]),
         media=_media_from_doc(key, doc),
         lead_time_days=doc.get("lead_days"),
         trade_assurance=doc.get("ta", False),

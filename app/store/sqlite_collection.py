@@ -94,8 +94,9 @@ class SqliteCollection:
         if not prepared:
             return
         async with self._db.writing(self._name):
-            for doc, text in prepared:
-                self._insert(doc, text)
+            self._db.record_arrays(self._name, (doc for doc, _ in prepared))
+            sql = f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"
+            self._db.executemany(sql, [(doc["_id"], text) for doc, text in prepared])
 
     async def update_one(self, filter: Filter, update: Update, *, upsert: bool = False) -> int:
         matched, _, _ = await self._update(filter, update, upsert=upsert, many=False)
@@ -159,7 +160,7 @@ class SqliteCollection:
         return self._db.execute(sql, params).fetchall()
 
     def _insert(self, doc: Document, text: str) -> None:
-        self._db.record_arrays(self._name, doc)
+        self._db.record_arrays(self._name, [doc])
         self._db.execute(f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)", (doc["_id"], text))
 
     async def _update(
@@ -174,7 +175,7 @@ class SqliteCollection:
                 after = apply_update(before, update)
                 new_text = _dumps(after)
                 if new_text != text:
-                    self._db.record_arrays(self._name, after)
+                    self._db.record_arrays(self._name, [after])
                     sql = f"UPDATE {self._table} SET doc = ? WHERE id = ?"
                     self._db.execute(sql, (new_text, identifier))
             if rows or not upsert:
