@@ -10,7 +10,7 @@ from app.seed.reindex import rebuild
 from app.services.container import Services
 from search.port import ProductQuery
 from search.tantivy_engine import open_tantivy
-from tests.api.harness import Api, _on_server, unique
+from tests.api.harness import Api, _on_server, next_seq, unique
 
 
 def parts(api: Api) -> tuple[Any, Services]:
@@ -99,9 +99,9 @@ async def test_a_suppliers_new_country_reaches_its_products_in_search(api: Api) 
     ports, services = parts(api)
     [template] = await _on_server(api, ports.repos.suppliers.get_many(["s-000010"]))
     [product] = await _on_server(api, ports.repos.products.get_many(["p-0000010"]))
-    supplier = replace(template, key=unique("s"), country="VN")
+    supplier = replace(template, key=unique("s"), seq=next_seq(), country="VN")
     await _on_server(api, services.catalog.put_supplier(supplier))
-    made = [replace(product, key=unique("p"), supplier_key=supplier.key) for _ in range(2)]
+    made = [replace(product, key=unique("p"), seq=next_seq(), supplier_key=supplier.key) for _ in range(2)]
     for each in made:
         await _on_server(api, services.catalog.put_product(each))
     # when: the supplier moves to a country no seeded supplier has

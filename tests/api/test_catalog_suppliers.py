@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain.ids import to_global_id
 from app.domain.suppliers import Supplier
-from tests.api.harness import Api, _on_server, unique
+from tests.api.harness import Api, _on_server, next_seq, unique
 
 SEEDED = [f"s-{i:06d}" for i in range(24)]
 
@@ -30,13 +30,17 @@ async def supplier_with_products(api: Api, count: int) -> tuple[Supplier, list[s
     assert api.state.engines is not None and api.state.runner is not None
     repos, catalog = api.state.engines.ports.repos, api.state.runner.services.catalog
     template = (await seeded_suppliers(api))[0]
-    supplier = replace(template, key=unique("s"), name=unique("Supplier"))
+    supplier = replace(template, key=unique("s"), seq=next_seq(), name=unique("Supplier"))
     await _on_server(api, catalog.put_supplier(supplier))
     [product] = await _on_server(api, repos.products.get_many(["p-0000001"]))
     keys = []
     for index in range(count):
         made = replace(
-            product, key=unique("p"), supplier_key=supplier.key, created_at=product.created_at + index
+            product,
+            key=unique("p"),
+            seq=next_seq(),
+            supplier_key=supplier.key,
+            created_at=product.created_at + index,
         )
         await _on_server(api, catalog.put_product(made))
         keys.append(made.key)

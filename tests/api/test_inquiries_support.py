@@ -6,15 +6,11 @@ figures of one test never mix with another's.
 
 from __future__ import annotations
 
-import itertools
-import secrets
 from dataclasses import replace
 from typing import Any
 
 from app.domain.ids import to_global_id
-from tests.api.harness import Api, _on_server, unique
-
-_seqs = itertools.count(2_000_000_000 + secrets.randbelow(10**6) * 1000)
+from tests.api.harness import Api, _on_server, next_seq, unique
 
 
 class Shop:
@@ -50,7 +46,7 @@ async def _copy_seeded(api: Api, supplier_key: str, product_key: str, name: str,
         replace(
             supplier,
             key=supplier_key,
-            seq=next(_seqs),
+            seq=next_seq(),
             name=name,
             response_rate=None,
             median_response_minutes=None,
@@ -58,7 +54,7 @@ async def _copy_seeded(api: Api, supplier_key: str, product_key: str, name: str,
     )
     titles = {"en": title, "es": f"{title} (es)"}
     await _catalog(api).put_product(
-        replace(product, key=product_key, seq=next(_seqs), supplier_key=supplier_key, titles=titles)
+        replace(product, key=product_key, seq=next_seq(), supplier_key=supplier_key, titles=titles)
     )
 
 
@@ -77,7 +73,7 @@ async def another_product(api: Api, shop: Shop) -> str:
     async def copy() -> None:
         [product] = await api.state.engines.ports.repos.products.get_many([shop.product_key])  # type: ignore[union-attr]
         assert product is not None
-        await _catalog(api).put_product(replace(product, key=key, seq=next(_seqs)))
+        await _catalog(api).put_product(replace(product, key=key, seq=next_seq()))
 
     await _on_server(api, copy())
     await api.drain_outbox()

@@ -152,7 +152,8 @@ async def test_price_sorts_order_by_lowest_and_highest_price_and_page_stably(api
 async def test_newest_and_popular_follow_the_store_and_relevance_without_text_is_popular(api: Api) -> None:
     # given
     products = await _store_products(api)
-    newest = sorted(products, key=lambda p: (p.created_at, p.seq), reverse=True)
+    # The index sorts NEWEST by the second a product was created (its sort key packs seconds and seq).
+    newest = sorted(products, key=lambda p: (p.created_at // 1000, p.seq), reverse=True)
     popular = sorted(products, key=lambda p: (p.popularity, p.seq), reverse=True)
     # when
     by_newest = await every_product(api, sort="NEWEST")
