@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 import websockets
@@ -83,8 +84,6 @@ async def test_a_connection_holds_at_most_50_operations(api: Api) -> None:
 
 
 async def test_a_socket_whose_token_expires_is_closed_with_4403(api: Api) -> None:
-    import time
-
     # given: a token that expires two seconds from now
     token = api.token(now=int(time.time()) - 3598, ttl_seconds=3600)
     async with ws_session(api.ws_url, token) as socket:

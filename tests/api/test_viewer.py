@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.api.harness import Api, unique
 
 
@@ -61,8 +63,6 @@ async def test_invalid_token_is_401_never_anonymous(api: Api) -> None:
 
 
 async def test_expired_token_is_401(api: Api) -> None:
-    import time
-
     token = api.token(now=int(time.time()) - 7200, ttl_seconds=3600)
     response = await api.post("query Viewer { viewer { id } }", token=token)
     assert response.status_code == 401
