@@ -17,6 +17,7 @@ async def test_both_participants_receive_new_messages_live(api: Api) -> None:
     shop = await new_shop(api)
     token = await buyer(api)
     inquiry_id = await open_inquiry(api, token, shop)
+    await api.drain_outbox()  # the opening message's event is out before anyone subscribes
     async with (
         ws_session(api.ws_url, token) as buyer_socket,
         ws_session(api.ws_url, shop.token) as supplier_socket,
