@@ -38,4 +38,9 @@ fi
 .venv/bin/pytest -q "$@"
 # ... then the API suite once more on the distributed shape: MongoDB wire, OpenSearch and Redis
 # (stand-ins started on loopback, or the real servers named by MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL).
-BUYER_SHAPE=distributed .venv/bin/pytest -q tests/api --deselect tests/api/test_edge_fuzz.py "$@"
+# Suites that serve their own embedded app whatever the shape (fuzzing, throttling,
+# Firebase mode) or only check the HTTP layer (the spec audit) ran above and are not repeated here.
+BUYER_SHAPE=distributed .venv/bin/pytest -q tests/api \
+  --ignore=tests/api/test_edge_fuzz.py --ignore=tests/api/test_edge_audit.py \
+  --ignore=tests/api/test_edge_throttle.py \
+  --ignore=tests/api/test_viewer_firebase.py "$@"
