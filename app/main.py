@@ -22,6 +22,7 @@ from app.edge.documents import DocumentCache, load_trusted
 from app.edge.health import healthz, metrics, readyz
 from app.edge.http import GraphQLHttp
 from app.edge.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from app.edge.response_cache import EdgeCache
 from app.edge.runner import Runner
 from app.edge.webhooks import tracking_webhook
 from app.edge.ws import GraphQLWebSocket, SocketRegistry
@@ -51,6 +52,7 @@ class AppState:
     settings: Settings
     engines: Engines | None = None
     runner: Runner | None = None
+    cache: EdgeCache | None = None
     dispatcher: Dispatcher | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -76,10 +78,23 @@ def create_app(settings: Settings, *, run_dispatcher: bool | None = None) -> Sta
             else MemoryRateLimiter(settings.rate_capacity, settings.rate_restore)
         )
         state.engines = engines
-        state.runner = Runner(schema._schema, settings, engines.ports, services, documents, apq, limiter)
-        dispatcher = Dispatcher(engines.ports.repos.outbox, build_handlers(engines.ports, services))
+        state.runner = Runner(
+            schema._schema,
+            settings,
+            engines.ports,
+            services,
+            documents,
+            apq,
+            limiter,
+            compiled=settings.compiled_plans,
+        )
+        handlers = build_handlers(engines.ports, services, engines.response_cache)
+        dispatcher = Dispatcher(engines.ports.repos.outbox, handlers)
         state.dispatcher = dispatcher
         state.tasks.append(asyncio.create_task(sockets.follow_closures(engines.ports.broker)))
+        if engines.response_cache is not None:
+            state.cache = EdgeCache(engines.response_cache, state.runner)
+            state.tasks.append(asyncio.create_task(engines.response_cache.follow()))
         if settings.worker_in_process if run_dispatcher is None else run_dispatcher:
             waker.dispatcher = dispatcher
             state.tasks.append(asyncio.create_task(dispatcher.run()))
@@ -93,7 +108,7 @@ def create_app(settings: Settings, *, run_dispatcher: bool | None = None) -> Sta
 
     async def graphql_http(request: Request) -> Response:
         assert state.runner is not None
-        return await GraphQLHttp(state.runner)(request)
+        return await GraphQLHttp(state.runner, state.cache)(request)
 
     async def graphql_ws(websocket: WebSocket) -> None:
         assert state.runner is not None

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     var_dir: str = "./var"
     worker_in_process: bool = True
     request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Anonymous public reads answered from a cache the outbox invalidates: `on` keeps it in Redis when
+    # BROKER_URL is Redis, else in process; `memory` in process even then (instances evict on broker
+    # messages); `off` runs every request.
+    response_cache: Literal["on", "memory", "off"] = "on"
+    # False runs prepared documents through graphql-core's executor instead of the compiled plans.
+    compiled_plans: bool = True
 
     @field_validator("rate_limit")
     @classmethod

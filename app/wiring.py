@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from app.auth.port import TokenVerifier
 from app.broker import open_broker
 from app.broker.port import Broker
+from app.cache.port import ResponseCache
 from app.ports import Ports
 from app.settings import Settings, SettingsError, development_secret
 from app.stats import count_search_call
@@ -103,11 +104,25 @@ def open_redis(settings: Settings) -> Redis | None:
     return Redis.from_url(settings.broker_url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
+def open_response_cache(settings: Settings, broker: Broker, redis: Redis | None) -> ResponseCache | None:
+    """Redis when the broker is Redis (one delete reaches every instance), else in process."""
+    if settings.response_cache == "off":
+        return None
+    if redis is not None and settings.response_cache == "on":
+        from app.cache.redis import RedisResponseCache
+
+        return RedisResponseCache(redis)
+    from app.cache.memory import MemoryResponseCache
+
+    return MemoryResponseCache(broker)
+
+
 @dataclass
 class Engines:
     ports: Ports
     secrets: Secrets
     redis: Redis | None
+    response_cache: ResponseCache | None
 
     async def close(self) -> None:
         for close in (self.ports.push.close, self.ports.broker.close, self.ports.search.close):
@@ -139,4 +154,6 @@ async def open_engines(settings: Settings, wake_dispatcher: Callable[[], None]) 
         cursor_secret=secrets.cursor,
         wake_dispatcher=wake_dispatcher,
     )
-    return Engines(ports=ports, secrets=secrets, redis=open_redis(settings))
+    redis = open_redis(settings)
+    cache = open_response_cache(settings, broker, redis)
+    return Engines(ports=ports, secrets=secrets, redis=redis, response_cache=cache)

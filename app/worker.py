@@ -20,7 +20,8 @@ async def run_worker(settings: Settings) -> None:
     waker = Waker()
     engines = await open_engines(settings, waker)
     services = Services.build(engines.ports)
-    dispatcher = Dispatcher(engines.ports.repos.outbox, build_handlers(engines.ports, services))
+    handlers = build_handlers(engines.ports, services, engines.response_cache)
+    dispatcher = Dispatcher(engines.ports.repos.outbox, handlers)
     waker.dispatcher = dispatcher
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

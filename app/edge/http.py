@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +17,7 @@ from app.edge.errors import error_body, format_execution_error
 from app.edge.metrics import LATENCY, REQUESTS
 from app.edge.outcomes import Refusal
 from app.edge.params import Params, params_from_body, params_from_query_string
+from app.edge.response_cache import TTL_SECONDS, EdgeCache
 from app.edge.runner import Meta, Ready, Runner
 from app.stats import RequestStats, current_stats, start_request_stats
 
@@ -45,8 +45,9 @@ def wants_graphql_response(accept: str | None) -> bool | None:
 
 
 class GraphQLHttp:
-    def __init__(self, runner: Runner) -> None:
+    def __init__(self, runner: Runner, cache: EdgeCache | None = None) -> None:
         self._runner = runner
+        self._cache = cache
 
     async def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -90,7 +91,11 @@ class GraphQLHttp:
         )
         identity = await runner.identify(meta.authorization)
         ready = await runner.prepare(params, method=method)
+        # Before the cache: a hit spends the caller's bucket like any other answer.
         await runner.throttle(ready, identity, meta.client_ip)
+        lookup = await self._cache.lookup(ready, meta) if self._cache is not None else None
+        if lookup is not None and lookup.data is not None:
+            return _answer(orjson.Fragment(lookup.data), lookup.actual_cost, [], ready, method, meta, stats)
         account = await runner.sign_in(identity)
         context = await runner.context(account, meta, stats)
         try:
@@ -102,27 +107,50 @@ class GraphQLHttp:
             raise Refusal(
                 503, [error_body("SERVICE_UNAVAILABLE", "The request took too long and was stopped.")]
             ) from None
-        public = meta.authorization is None and method == "GET" and not result.errors
-        body = _body(result, ready, meta, stats, public=public)
-        headers: dict[str, str] = {}
-        if public:
-            headers["Cache-Control"] = "public, max-age=60"
-            headers["Vary"] = PUBLIC_VARY
-        return body, 200, headers
+        errors = [format_execution_error(e, meta.request_id) for e in result.errors or []]
+        actual_cost = ready.actual_cost(result.data)
+        data: Any = result.data
+        if lookup is not None and self._cache is not None and not errors:
+            # Serialized once, stored and spliced into this body as is: a hit's `data` is the same bytes.
+            data_json = orjson.dumps(result.data)
+            await self._cache.store(lookup, ready, result.data, data_json, actual_cost)
+            data = orjson.Fragment(data_json)
+        return _answer(data, actual_cost, errors, ready, method, meta, stats)
+
+
+def _answer(
+    data: Any,
+    actual_cost: int,
+    errors: list[dict[str, Any]],
+    ready: Ready,
+    method: str,
+    meta: Meta,
+    stats: RequestStats | None,
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    public = meta.authorization is None and method == "GET" and not errors
+    body = _body(data, actual_cost, errors, ready, stats, public=public)
+    headers: dict[str, str] = {}
+    if public:
+        headers["Cache-Control"] = f"public, max-age={TTL_SECONDS}"
+        headers["Vary"] = PUBLIC_VARY
+    return body, 200, headers
 
 
 def _body(
-    result: ExecutionResult, ready: Ready, meta: Meta, stats: RequestStats | None, *, public: bool
+    data: Any,
+    actual_cost: int,
+    errors: list[dict[str, Any]],
+    ready: Ready,
+    stats: RequestStats | None,
+    *,
+    public: bool,
 ) -> dict[str, Any]:
     """`public` answers may be cached for everyone, so they carry no one's throttle status."""
     body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [format_execution_error(e, meta.request_id) for e in result.errors]
-    body["data"] = result.data
-    cost: dict[str, Any] = {
-        "requestedQueryCost": ready.cost,
-        "actualQueryCost": ready.actual_cost(result.data),
-    }
+    if errors:
+        body["errors"] = errors
+    body["data"] = data
+    cost: dict[str, Any] = {"requestedQueryCost": ready.cost, "actualQueryCost": actual_cost}
     throttle = ready.throttle
     if throttle is not None and not public:
         cost["throttleStatus"] = {

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the process: requests and latency per operation, engine failures."""
+"""Prometheus metrics of the process: requests and latency per operation, response cache, engine failures."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ LATENCY = Histogram(
 )
 REDIS_FAILURES = Counter(
     "redis_failures_total", "Redis calls that failed and were served without it", ["use"], registry=REGISTRY
+)
+RESPONSE_CACHE = Counter(
+    "graphql_response_cache_total",
+    "Anonymous public reads answered from the response cache (hit) or executed (miss)",
+    ["outcome"],
+    registry=REGISTRY,
 )
 OUTBOX_OUTCOMES = Counter(
     "outbox_entries_total", "Outbox entries by kind and outcome", ["kind", "outcome"], registry=REGISTRY

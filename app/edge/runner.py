@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, OperationType, execute
@@ -53,6 +53,8 @@ class Ready:
     cost: int
     calculator: CostCalculator
     throttle: Throttle | None = None
+    coerced: dict[str, Any] = field(default_factory=dict)
+    """The variables as the schema reads them (defaults filled in): equal requests have equal ones."""
 
     def actual_cost(self, data: dict[str, Any] | None) -> int:
         return self.calculator.actual_cost(self.operation, data)
@@ -152,7 +154,7 @@ class Runner:
         cost = calculator.operation_cost(operation)
         if cost > MAX_COST:
             raise _too_complex(f"Cost {cost} exceeds the limit of {MAX_COST}.", "cost", cost, MAX_COST)
-        return Ready(prepared, operation, params.variables or {}, cost, calculator)
+        return Ready(prepared, operation, params.variables or {}, cost, calculator, coerced=variables)
 
     async def throttle(self, ready: Ready, identity: Identity | None, client_ip: str) -> None:
         key = f"user:{identity.subject}" if identity is not None else f"ip:{client_ip}"
@@ -170,15 +172,19 @@ class Runner:
                 {"Retry-After": str(wait)},
             )
 
+    async def display(self, account: Account | None, meta: Meta) -> tuple[str, str]:
+        """The negotiated locale and display currency: what, besides the viewer, changes an answer."""
+        return negotiate(meta.accept_language), await self._currency(account, meta.currency_header)
+
     async def context(self, account: Account | None, meta: Meta, stats: RequestStats | None) -> Context:
-        locale = negotiate(meta.accept_language)
+        locale, currency = await self.display(account, meta)
         return Context(
             settings=self.settings,
             ports=self.ports,
             services=self.services,
             viewer=account,
             locale=locale,
-            currency=await self._currency(account, meta.currency_header),
+            currency=currency,
             request_id=meta.request_id,
             client_key=account.key if account is not None else f"ip:{meta.client_ip}",
             stats=stats,

@@ -1,0 +1,1 @@
+"""The response cache port and its engines: in-process (bounded LRU) and Redis."""
