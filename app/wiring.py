@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,7 +45,10 @@ def resolve_secrets(settings: Settings) -> Secrets:
     if not webhook:
         generated, fresh = development_secret(settings, "webhook")
         if fresh:
-            print(f"WEBHOOK_SECRET was unset: generated one for development in {settings.var_dir}")
+            print(
+                f"WEBHOOK_SECRET was unset: generated one for development in {settings.var_dir}",
+                file=sys.stderr,
+            )
         webhook = [generated]
     root = auth or webhook[0]
     cursor = hmac.new(root.encode(), b"buyer-api cursors", hashlib.sha256).digest()
