@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.domain.feeds import FeedItem, ItemKind, ReasonCode
@@ -78,6 +78,10 @@ class Scored:
     affinity: float
 
 
+Ranked = tuple[int, Scored]
+"""A scored item with its place in score order."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """An item already in the snapshot, as far as arranging the next ones needs to know."""
@@ -109,18 +113,23 @@ def _jitter(seed: str, key: str) -> float:
 
 def score_all(candidates: Sequence[Candidate], profile: Profile, signals: Signals) -> list[Scored]:
     """Best first: interest affinity, freshness, popularity and supplier quality, blended."""
-    pops = {c.key: math.log1p(max(c.popularity, 0.0) + 3 * signals.hot.get(c.key, 0.0)) for c in candidates}
-    top_pop = max(pops.values(), default=0.0) or 1.0
+    pops = [math.log1p(max(c.popularity, 0.0) + 3 * signals.hot.get(c.key, 0.0)) for c in candidates]
+    top_pop = max(pops, default=0.0) or 1.0
     top_supplier = max(profile.supplier_weights.values(), default=0.0) or 1.0
-    scored = [_score(c, pops[c.key] / top_pop, top_supplier, profile, signals) for c in candidates]
+    personal = profile.personal
+    scored = [
+        _score(c, pop / top_pop, top_supplier, personal, profile, signals)
+        for c, pop in zip(candidates, pops, strict=True)
+    ]
     return sorted(scored, key=lambda s: (-s.score, s.candidate.key))
 
 
-def _score(c: Candidate, pop: float, top_supplier: float, profile: Profile, signals: Signals) -> Scored:
+def _score(
+    c: Candidate, pop: float, top_supplier: float, personal: bool, profile: Profile, signals: Signals
+) -> Scored:
     vertical = max((profile.vertical_weights.get(v, 0.0) for v in c.vertical_keys), default=0.0)
     supplier = profile.supplier_weights.get(c.supplier_key or "", 0.0) / top_supplier
     affinity = min(1.0, vertical + 0.3 * supplier)
-    fresh = freshness(c.created_at, signals.now)
     quality = signals.quality.get(c.supplier_key or "")
     good = quality.score if quality is not None else 0.5
     followed = (
@@ -128,22 +137,31 @@ def _score(c: Candidate, pop: float, top_supplier: float, profile: Profile, sign
         and c.supplier_key in profile.followed
         and signals.now - c.created_at <= FOLLOWED_NEW_DAYS * DAY_MS
     )
-    parts = {
-        ReasonCode.INTEREST: 3.0 * affinity if profile.personal else 0.0,
-        ReasonCode.NEW: (1.0 if profile.personal else 1.5) * fresh,
-        ReasonCode.TRENDING: (1.0 if profile.personal else 1.5) * pop,
-    }
+    interest = 3.0 * affinity if personal else 0.0
+    new = (1.0 if personal else 1.5) * freshness(c.created_at, signals.now)
+    trending = (1.0 if personal else 1.5) * pop
     total = (
-        sum(parts.values()) + 0.5 * good + 0.05 * _jitter(signals.seed, c.key) + (1.5 if followed else 0.0)
+        interest
+        + new
+        + trending
+        + 0.5 * good
+        + 0.05 * _jitter(signals.seed, c.key)
+        + (1.5 if followed else 0.0)
     )
-    return Scored(c, total, _reason(c, parts, followed, signals), affinity)
+    return Scored(c, total, _reason(c, _main(interest, new, trending), interest, followed, signals), affinity)
 
 
-def _reason(c: Candidate, parts: Mapping[ReasonCode, float], followed: bool, signals: Signals) -> ReasonCode:
+def _main(interest: float, new: float, trending: float) -> ReasonCode:
+    """The largest part of the score, the earlier of equal ones."""
+    if interest >= new and interest >= trending:
+        return ReasonCode.INTEREST
+    return ReasonCode.NEW if new >= trending else ReasonCode.TRENDING
+
+
+def _reason(c: Candidate, main: ReasonCode, interest: float, followed: bool, signals: Signals) -> ReasonCode:
     if followed:
         return ReasonCode.FOLLOWED
-    main = max(parts, key=lambda code: parts[code])
-    if main is ReasonCode.INTEREST and parts[main] > 0:
+    if main is ReasonCode.INTEREST and interest > 0:
         return ReasonCode.INTEREST
     if c.kind is ItemKind.ARTICLE:
         return ReasonCode.EDITORIAL
@@ -170,17 +188,20 @@ def arrange(
     no other slot while anything else is left; every sixth, for
     buyers with interests, explores a vertical outside their top three. Suppliers are spaced out.
     """
-    pool = list(scored)
+    # Articles fit only editorial slots and nothing else fits those, so each slot scans the group
+    # that fits it, and the other only when no item of the first is both fitting and spaced.
+    articles = [(position, s) for position, s in enumerate(scored) if s.candidate.kind is ItemKind.ARTICLE]
+    others = [(position, s) for position, s in enumerate(scored) if s.candidate.kind is not ItemKind.ARTICLE]
     history = list(placed)
     dominant = dominant_vertical(profile.recent) if vertical is None and profile.personal else None
     top = {key for key, _ in sorted(profile.vertical_weights.items(), key=lambda kv: -kv[1])[:3]}
-    wanted = len(pool) if count is None else count
+    wanted = len(scored) if count is None else count
     chosen: list[FeedItem] = []
-    while pool and len(chosen) < wanted:
+    while (articles or others) and len(chosen) < wanted:
         slot = len(history)
         kind = _slot_kind(slot, dominant, profile)
-        index = _pick(pool, history, kind, dominant, top, signals.now)
-        item = pool.pop(index)
+        group, index = _pick(articles, others, history, kind, dominant, top, signals.now)
+        _, item = group.pop(index)
         reason = ReasonCode.EXPLORE if kind == "explore" and not _in(item, top) else item.reason
         chosen.append(FeedItem(item.candidate.kind, item.candidate.key, reason))
         history.append(Placed(item.candidate.supplier_key, item.candidate.vertical_keys))
@@ -216,46 +237,61 @@ def _fits(item: Scored, kind: str, dominant: str | None, top: set[str]) -> bool:
     return True
 
 
-def _spaced(item: Scored, history: Sequence[Placed]) -> bool:
-    supplier = item.candidate.supplier_key
-    recent = history[-(SUPPLIER_SPACING - 1) :]
-    return supplier is None or all(p.supplier_key != supplier for p in recent)
-
-
-def _varied(item: Scored, history: Sequence[Placed]) -> bool:
-    recent = {v for p in history[-2:] for v in p.vertical_keys}
-    return not any(v in recent for v in item.candidate.vertical_keys)
-
-
 def _pick(
-    pool: Sequence[Scored],
+    articles: list[Ranked],
+    others: list[Ranked],
     history: Sequence[Placed],
     kind: str,
     dominant: str | None,
     top: set[str],
     now: int,
-) -> int:
-    """The best item for the slot, relaxing variety first, then the slot's kind, spacing last."""
+) -> tuple[list[Ranked], int]:
+    """The best item for the slot, relaxing variety first, then the slot's kind, spacing last: the
+    first in score order of the strictest rule any item meets."""
     if kind == "editorial":
-        fresh = [
-            i
-            for i, s in enumerate(pool)
-            if s.candidate.kind is ItemKind.ARTICLE and now - s.candidate.created_at < DAY_MS
-        ]
+        fresh = [i for i, (_, s) in enumerate(articles) if now - s.candidate.created_at < DAY_MS]
         if fresh:
-            return max(fresh, key=lambda i: (pool[i].candidate.created_at, pool[i].candidate.key))
-    passes: tuple[Callable[[Scored], bool], ...] = (
-        lambda s: _fits(s, kind, dominant, top) and _spaced(s, history) and _varied(s, history),
-        lambda s: _fits(s, kind, dominant, top) and _spaced(s, history),
-        lambda s: _spaced(s, history) and _varied(s, history),
-        lambda s: _spaced(s, history),
-        lambda s: _fits(s, kind, dominant, top),
-    )
-    for accept in passes:
-        for index, item in enumerate(pool):
-            if accept(item):
-                return index
-    return 0
+            return articles, max(
+                fresh, key=lambda i: (articles[i][1].candidate.created_at, articles[i][1].candidate.key)
+            )
+    suppliers = {p.supplier_key for p in history[-(SUPPLIER_SPACING - 1) :]}
+    verticals = {v for p in history[-2:] for v in p.vertical_keys}
+
+    def best(group: list[Ranked], reachable: int) -> tuple[int, int, int]:
+        """(rule, score rank, index) of the group's first item of its strictest rule."""
+        found = (len(_RELAXED), 0, 0)
+        for index, (position, item) in enumerate(group):
+            supplier = item.candidate.supplier_key
+            spaced = supplier is None or supplier not in suppliers
+            varied = spaced and verticals.isdisjoint(item.candidate.vertical_keys)
+            rule = _RELAXED.index((_fits(item, kind, dominant, top), spaced, varied))
+            if rule < found[0]:
+                found = (rule, position, index)
+                if rule <= reachable:
+                    break
+        return found
+
+    fitting, unfitting = (articles, others) if kind == "editorial" else (others, articles)
+    # Right after the dominant vertical, no item of it is varied: the second rule is the best one.
+    mine = best(fitting, 1 if kind == "dominant" and dominant in verticals else 0)
+    if mine[0] < _UNFITTING_BEST:
+        return fitting, mine[2]
+    theirs = best(unfitting, _UNFITTING_BEST)
+    return (unfitting, theirs[2]) if theirs[:2] < mine[:2] else (fitting, mine[2])
+
+
+_RELAXED: tuple[tuple[bool, bool, bool], ...] = (
+    (True, True, True),
+    (True, True, False),
+    (False, True, True),
+    (False, True, False),
+    (True, False, False),
+    (False, False, False),
+)
+"""(fits the slot's kind, spaced from its supplier's last edges, varied from the last verticals), from
+the first choice to the last; `varied` is only worth knowing of a spaced item."""
+_UNFITTING_BEST = 2
+"""The strictest rule an item that does not fit the slot can meet (the third)."""
 
 
 def rank(

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from app.domain.events import hour_of
-from app.domain.feeds import SNAPSHOT_TTL_MS, FeedItem, ItemKind
+from app.domain.feeds import SNAPSHOT_TTL_MS, FeedItem
 from app.domain.interests import normalized
 from app.domain.ranking import Candidate, Placed, Profile, Signals, SupplierQuality, dominant_vertical, rank
-from app.domain.suppliers import Supplier, service_index
+from app.domain.suppliers import Supplier
 from app.domain.trending import WINDOW_HOURS, growth, windows
+from app.services.candidate_pool import (
+    POOL_PERIOD_MS,
+    CandidatePool,
+    Pooled,
+    PoolKey,
+    candidate,
+    supplier_quality,
+)
 from app.services.interests import InterestService
 from app.store.feed_snapshots import Snapshot, SnapshotEntry
 from app.store.repositories import Repositories
-from search.port import Candidate as SearchCandidate
-from search.port import CandidateOrder, DocKind, SearchEngine
+from search.port import SearchEngine
 
 SupplierLoader = Callable[[list[str]], Awaitable[list[Supplier | None]]]
 PRODUCTS_PER_CALL = 150
@@ -27,6 +34,7 @@ FOCUS_PER_CALL = 60
 RISING_MIN = 3
 SNAPSHOT_BATCH = 200
 """Items arranged per snapshot write: ten pages of 20; more are ranked when a client pages that far."""
+PRUNE_EVERY_MS = 60_000
 
 
 class CursorExpired(Exception):
@@ -48,10 +56,18 @@ class FeedViewer:
 
 
 class FeedService:
-    def __init__(self, repos: Repositories, search: SearchEngine, interests: InterestService) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        search: SearchEngine,
+        interests: InterestService,
+        pool_period_ms: int = POOL_PERIOD_MS,
+    ) -> None:
         self._repos = repos
         self._search = search
         self._interests = interests
+        self._pool = CandidatePool(search, repos.suppliers, pool_period_ms)
+        self._pruned_at = 0
 
     async def page(
         self,
@@ -64,7 +80,7 @@ class FeedService:
     ) -> FeedPage:
         """`fetch` items after the cursor key; the first page ranks afresh and pins a snapshot."""
         if after is None:
-            snapshot = await self._first_snapshot(viewer, vertical_key, fetch, load_suppliers, now)
+            snapshot = await self._first_snapshot(viewer, vertical_key, fetch, now)
             start = 0
         else:
             found = await self._repos.feed_snapshots.get(after[0], now)
@@ -77,17 +93,15 @@ class FeedService:
         return FeedPage([e.item for e in entries], [[snapshot.key, start + i] for i in range(len(entries))])
 
     async def _first_snapshot(
-        self,
-        viewer: FeedViewer,
-        vertical_key: str | None,
-        fetch: int,
-        load_suppliers: SupplierLoader,
-        now: int,
+        self, viewer: FeedViewer, vertical_key: str | None, fetch: int, now: int
     ) -> Snapshot:
         profile, excluded = await self._profile(viewer)
-        candidates = await self._candidates(profile, vertical_key, excluded, set(), 1)
+        calls = _calls(profile, vertical_key, 1)
+        pooled = await asyncio.gather(*(self._pooled(call, now) for call in calls))
+        candidates = _merged([p.candidates for p in pooled], excluded)
+        quality = {key: q for p in pooled for key, q in p.quality.items()}
         count = max(fetch, SNAPSHOT_BATCH)
-        entries = await self._rank(candidates, profile, viewer, vertical_key, [], load_suppliers, now, count)
+        entries = await self._rank(candidates, quality, profile, viewer, vertical_key, [], now, count)
         snapshot = Snapshot(
             key=secrets.token_urlsafe(9),
             vertical_key=vertical_key,
@@ -96,8 +110,19 @@ class FeedService:
             expires_at=now + SNAPSHOT_TTL_MS,
         )
         await self._repos.feed_snapshots.create(snapshot, viewer.buyer_key or "-", now)
-        await self._repos.feed_snapshots.prune(now)
+        if now - self._pruned_at >= PRUNE_EVERY_MS:
+            # Expired snapshots only cost space (reads check `expires_at`), so one sweep a minute.
+            self._pruned_at = now
+            await self._repos.feed_snapshots.prune(now)
         return snapshot
+
+    async def _pooled(self, call: PoolKey, now: int) -> Pooled:
+        """Articles are read afresh, so one published a moment ago is already in the next first page."""
+        kind, vertical_key, order, size = call
+        if kind != "article":
+            return await self._pool.get(call, now)
+        hits = await self._search.candidates(kind, vertical_key, order, size)
+        return Pooled([candidate(kind, hit) for hit in hits], {}, now)
 
     async def _extend(
         self, viewer: FeedViewer, snapshot: Snapshot, wanted: int, load_suppliers: SupplierLoader, now: int
@@ -106,11 +131,21 @@ class FeedService:
         profile, excluded = await self._profile(viewer)
         shown = {e.item.key for e in snapshot.entries}
         scale = 1 + len(snapshot.entries) // PRODUCTS_PER_CALL
-        candidates = await self._candidates(profile, snapshot.vertical_key, excluded, shown, scale + 1)
+        calls = _calls(profile, snapshot.vertical_key, scale + 1)
+        results = await asyncio.gather(*(self._search.candidates(k, v, o, n, shown) for k, v, o, n in calls))
+        candidates = _merged(
+            [
+                [candidate(kind, hit) for hit in hits]
+                for (kind, _, _, _), hits in zip(calls, results, strict=True)
+            ],
+            excluded,
+        )
+        keys = sorted({c.supplier_key for c in candidates if c.supplier_key is not None})
+        quality = {s.key: supplier_quality(s, now) for s in await load_suppliers(keys) if s is not None}
         placed = [e.placed for e in snapshot.entries]
         count = max(wanted - len(placed), SNAPSHOT_BATCH)
         more = await self._rank(
-            candidates, profile, viewer, snapshot.vertical_key, placed, load_suppliers, now, count
+            candidates, quality, profile, viewer, snapshot.vertical_key, placed, now, count
         )
         entries = snapshot.entries + more
         exhausted = not more or len(entries) < wanted
@@ -137,47 +172,19 @@ class FeedService:
         )
         return profile, set(saved) | set(inquired)
 
-    async def _candidates(
-        self, profile: Profile, vertical_key: str | None, excluded: set[str], shown: set[str], scale: int
-    ) -> list[Candidate]:
-        """A few search calls: the vertical's (or all) new and popular items, and the buyer's favourites."""
-        calls: list[tuple[DocKind, str | None, CandidateOrder, int]] = [
-            ("product", vertical_key, "NEW", PRODUCTS_PER_CALL * scale),
-            ("product", vertical_key, "POPULAR", PRODUCTS_PER_CALL * scale),
-            ("article", vertical_key, "NEW", OTHERS_PER_CALL * scale),
-            ("supplier", vertical_key, "POPULAR", OTHERS_PER_CALL * scale),
-        ]
-        if vertical_key is None and profile.personal:
-            focus = dominant_vertical(profile.recent)
-            favourites = [k for k, _ in sorted(profile.vertical_weights.items(), key=lambda kv: -kv[1])[:2]]
-            for key in dict.fromkeys([*([focus] if focus else []), *favourites]):
-                calls.append(("product", key, "POPULAR", FOCUS_PER_CALL * scale))
-                calls.append(("supplier", key, "POPULAR", OTHERS_PER_CALL // 2 * scale))
-        results = await asyncio.gather(*(self._search.candidates(k, v, o, n, shown) for k, v, o, n in calls))
-        found: dict[str, Candidate] = {}
-        for (kind, _, _, _), hits in zip(calls, results, strict=True):
-            for hit in hits:
-                if hit.id not in excluded:
-                    found.setdefault(hit.id, _candidate(kind, hit))
-        return list(found.values())
-
     async def _rank(
         self,
         candidates: Sequence[Candidate],
+        quality: Mapping[str, SupplierQuality],
         profile: Profile,
         viewer: FeedViewer,
         vertical_key: str | None,
         placed: Sequence[Placed],
-        load_suppliers: SupplierLoader,
         now: int,
         count: int,
     ) -> list[SnapshotEntry]:
-        supplier_keys = sorted({c.supplier_key for c in candidates if c.supplier_key is not None})
-        suppliers, counts = await asyncio.gather(
-            load_suppliers(supplier_keys),
-            self._repos.engagement.hourly_of(
-                [c.key for c in candidates], hour_of(now) - 2 * WINDOW_HOURS + 1
-            ),
+        counts = await self._repos.engagement.hourly_of(
+            [c.key for c in candidates], hour_of(now) - 2 * WINDOW_HOURS + 1
         )
         sums = windows(counts, hour_of(now))
         signals = Signals(
@@ -186,7 +193,7 @@ class FeedService:
             rising=frozenset(
                 k for k, (this, prev) in sums.items() if this >= RISING_MIN and growth(this, prev) > 1
             ),
-            quality={s.key: _quality(s, now) for s in suppliers if s is not None},
+            quality=quality,
             seed=viewer.seed,
         )
         by_key = {c.key: c for c in candidates}
@@ -196,12 +203,27 @@ class FeedService:
         ]
 
 
-def _candidate(kind: DocKind, hit: SearchCandidate) -> Candidate:
-    return Candidate(
-        ItemKind(kind), hit.id, hit.vertical_ids, hit.supplier_id, hit.created_at, hit.popularity
-    )
+def _calls(profile: Profile, vertical_key: str | None, scale: int) -> list[PoolKey]:
+    """A few search calls: the vertical's (or all) new and popular items, and the buyer's favourites."""
+    calls: list[PoolKey] = [
+        ("product", vertical_key, "NEW", PRODUCTS_PER_CALL * scale),
+        ("product", vertical_key, "POPULAR", PRODUCTS_PER_CALL * scale),
+        ("article", vertical_key, "NEW", OTHERS_PER_CALL * scale),
+        ("supplier", vertical_key, "POPULAR", OTHERS_PER_CALL * scale),
+    ]
+    if vertical_key is None and profile.personal:
+        focus = dominant_vertical(profile.recent)
+        favourites = [k for k, _ in sorted(profile.vertical_weights.items(), key=lambda kv: -kv[1])[:2]]
+        for key in dict.fromkeys([*([focus] if focus else []), *favourites]):
+            calls.append(("product", key, "POPULAR", FOCUS_PER_CALL * scale))
+            calls.append(("supplier", key, "POPULAR", OTHERS_PER_CALL // 2 * scale))
+    return calls
 
 
-def _quality(supplier: Supplier, now: int) -> SupplierQuality:
-    index = service_index(supplier, now).total
-    return SupplierQuality(supplier.verified, index, supplier.trade_assurance_limit_usd is not None)
+def _merged(results: Sequence[Sequence[Candidate]], excluded: set[str]) -> list[Candidate]:
+    found: dict[str, Candidate] = {}
+    for hits in results:
+        for hit in hits:
+            if hit.key not in excluded:
+                found.setdefault(hit.key, hit)
+    return list(found.values())
