@@ -68,8 +68,11 @@ class TantivyEngine(SearchEngine):
         return await self._run(lambda: self._search_products(query))
 
     def _search_products(self, q: ProductQuery) -> SearchHits:
+        # A query's repr names every field and value (it is a dataclass of plain values): a cache key.
+        return _copy(self._indexes["product"].cached(repr(q), lambda searcher: self._products(searcher, q)))
+
+    def _products(self, searcher: tantivy.Searcher, q: ProductQuery) -> SearchHits:
         ix = self._indexes["product"]
-        searcher = ix.searcher()
         text = text_query(ix.schema, q.text, q.locale, specs=True)
         active, others = product_filters(ix.schema, q)
         others += exclusion(ix.schema, q.exclude_ids)
@@ -92,8 +95,10 @@ class TantivyEngine(SearchEngine):
         return await self._run(lambda: self._search_articles(query))
 
     def _search_articles(self, q: ArticleQuery) -> SearchHits:
+        return _copy(self._indexes["article"].cached(repr(q), lambda searcher: self._articles(searcher, q)))
+
+    def _articles(self, searcher: tantivy.Searcher, q: ArticleQuery) -> SearchHits:
         ix = self._indexes["article"]
-        searcher = ix.searcher()
         text = text_query(ix.schema, q.text, q.locale, specs=False)
         filters = [Query.term_query(ix.schema, "vertical", q.vertical_id)] if q.vertical_id else []
         query = combine(text, filters)
@@ -122,18 +127,26 @@ class TantivyEngine(SearchEngine):
         return await self._run(lambda: self._suggest(prefix, locale, first))
 
     def _suggest(self, prefix: str, locale: str, first: int) -> list[str]:
-        found = self.vertical_suggestions(prefix, locale)
-        ix = self._indexes["product"]
-        searcher = ix.searcher()
-        text = text_query(ix.schema, prefix, locale, specs=False)
-        if text is not None and first > 0:
-            _, page = sorted_page(searcher, text, text, "k_popular", True, first * 3, counted=False)
-            for _, address in page:
-                doc = searcher.doc(address)
-                title = doc.get_first(f"title_{locale}") or doc.get_first("title_en")
-                if title is not None:
-                    found.append(str(title))
-        return list(dict.fromkeys(found))[:first]
+        key = repr(("suggest", prefix, locale, first))
+        titles = self._indexes["product"].cached(
+            key, lambda searcher: self._titles(searcher, prefix, locale, first)
+        )
+        return list(dict.fromkeys([*self.vertical_suggestions(prefix, locale), *titles]))[:first]
+
+    def _titles(self, searcher: tantivy.Searcher, prefix: str, locale: str, first: int) -> list[str]:
+        """Titles of the most popular products completing `prefix`."""
+        schema = self._indexes["product"].schema
+        text = text_query(schema, prefix, locale, specs=False)
+        if text is None or first <= 0:
+            return []
+        _, page = sorted_page(searcher, text, text, "k_popular", True, first * 3, counted=False)
+        titles: list[str] = []
+        for _, address in page:
+            doc = searcher.doc(address)
+            title = doc.get_first(f"title_{locale}") or doc.get_first("title_en")
+            if title is not None:
+                titles.append(str(title))
+        return titles
 
     async def candidates(
         self,
@@ -153,8 +166,23 @@ class TantivyEngine(SearchEngine):
         first: int,
         exclude: Collection[str],
     ) -> list[Candidate]:
+        key = repr(("candidates", vertical_id, order, first, sorted(exclude)))
         ix = self._indexes[kind]
-        searcher = ix.searcher()
+        found = ix.cached(
+            key, lambda searcher: self._candidate_page(searcher, kind, vertical_id, order, first, exclude)
+        )
+        return list(found)
+
+    def _candidate_page(
+        self,
+        searcher: tantivy.Searcher,
+        kind: DocKind,
+        vertical_id: str | None,
+        order: CandidateOrder,
+        first: int,
+        exclude: Collection[str],
+    ) -> list[Candidate]:
+        ix = self._indexes[kind]
         filters = [Query.term_query(ix.schema, "vertical", vertical_id)] if vertical_id else []
         query = combine(None, filters + exclusion(ix.schema, exclude))
         field = "k_new" if order == "NEW" else "k_popular"
@@ -211,6 +239,11 @@ class TantivyEngine(SearchEngine):
     async def close(self) -> None:
         for ix in self._indexes.values():
             await self._run(ix.close)
+
+
+def _copy(found: SearchHits) -> SearchHits:
+    """A cached result is shared: each caller gets lists of its own."""
+    return SearchHits(found.total, list(found.hits), dict(found.facets))
 
 
 def open_tantivy(path: str | Path) -> TantivyEngine:

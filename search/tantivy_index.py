@@ -2,12 +2,14 @@
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import tantivy
 
 from search.port import DocKind, SearchUnavailable
+from search.request_cache import RequestCache
 from search.tantivy_query import live
 from search.tantivy_read import count
 from search.tantivy_schema import build_schema, register_analyzers
@@ -18,6 +20,10 @@ WRITER_THREADS = 2
 BULK_HEAP_BYTES = 1_000_000_000
 BULK_THREADS = max(2, min(8, os.cpu_count() or 2))
 BULK_COMMIT_EVERY = 200_000
+# Results kept per index by the request cache (a page of hits with facets is a few kilobytes).
+CACHED_REQUESTS = 1024
+
+T = TypeVar("T")
 
 Pending = tuple[str, int, tantivy.Document | None]
 """(id, version, document), a None document meaning "delete if this version is newer": a tombstone
@@ -26,14 +32,22 @@ Pending = tuple[str, int, tantivy.Document | None]
 
 class KindIndex:
     """An index on disk. Only one process holds its writer (tantivy's lock across processes); the others
-    open it read-only and see the writer's commits when they reload."""
+    open it read-only. The reader reloads only when we say: at each read whose meta.json (which names
+    the committed segments and opstamp, and is replaced whole on every commit) differs from the one last
+    loaded. So each reader state has a generation number, which keys the request cache."""
 
-    def __init__(self, kind: DocKind, path: Path) -> None:
+    def __init__(self, kind: DocKind, path: Path, cached_requests: int = CACHED_REQUESTS) -> None:
         self.kind = kind
         path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema(kind)
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.index.config_reader("manual")
         register_analyzers(self.index)
+        self._meta_path = path / "meta.json"
+        self._loaded_meta = b""
+        self._generation = 0
+        self._reload_lock = threading.Lock()
+        self._cache = RequestCache(cached_requests)
         self._lock = threading.Lock()
         self._uncommitted = 0
         self.writer = self._open_writer()
@@ -53,10 +67,32 @@ class KindIndex:
         return self.writer is None
 
     def searcher(self) -> tantivy.Searcher:
-        return self.index.searcher()
+        return self.snapshot()[0]
+
+    def snapshot(self) -> tuple[tantivy.Searcher, int]:
+        """A searcher over the latest commit and its generation (reloading first if there is a newer one)."""
+        meta = self._meta_path.read_bytes()
+        with self._reload_lock:
+            if meta != self._loaded_meta:
+                self._reload(meta)
+            return self.index.searcher(), self._generation
+
+    def cached(self, key: str, compute: Callable[[tantivy.Searcher], T]) -> T:
+        """`compute`'s result for the request `key` over the latest commit, computed once per generation."""
+        searcher, generation = self.snapshot()
+        return self._cache.through(generation, key, lambda: compute(searcher))
 
     def reload(self) -> None:
+        meta = self._meta_path.read_bytes()
+        with self._reload_lock:
+            self._reload(meta)
+
+    def _reload(self, meta: bytes) -> None:
+        """The reload may load a commit newer than `meta`: the next read then sees a difference and
+        reloads once more, so a generation never stands for two reader states."""
         self.index.reload()
+        self._loaded_meta = meta
+        self._generation += 1
 
     def _require_writer(self) -> tantivy.IndexWriter:
         if self.writer is None:
@@ -80,8 +116,7 @@ class KindIndex:
                 newest[item[0]] = item
         with self._lock:
             writer = self._require_writer()
-            self.index.reload()
-            searcher = self.index.searcher()
+            searcher = self.searcher()
             changed = False
             for doc_id, version, document in newest.values():
                 current = self.indexed_version(searcher, doc_id)
@@ -139,12 +174,10 @@ class KindIndex:
 
     def _commit(self, writer: tantivy.IndexWriter) -> None:
         writer.commit()
-        # Without reload() the reader sees the commit about 0.5 s later; with it, at once.
-        self.index.reload()
+        self.reload()
 
     def count(self) -> int:
-        self.index.reload()
-        return count(self.index.searcher(), live())
+        return count(self.searcher(), live())
 
     def close(self) -> None:
         with self._lock:

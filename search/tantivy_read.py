@@ -60,13 +60,38 @@ def relevance_page(
     by position in tantivy's own score order (ties there by doc address, which is not stable), and only
     the score level cut by a page edge is ordered by the tie key: read whole when small, else walked
     through a tie-key range query (`_level`)."""
+    if not after:
+        return _first_page(searcher, schema, query, first, counted)
     total = count(searcher, query) if counted else 0
     if first <= 0 or (counted and total == 0):
         return total, []
-    if not after:
-        page = _page_from(searcher, schema, query, 0, first)
+    page = _after_cursor(searcher, schema, query, first, float(after[0]), int(after[1]))
+    return (total if counted else len(page)), page
+
+
+def _first_page(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query, first: int, counted: bool
+) -> tuple[int, list[Scored]]:
+    """One search counts the matches and reads the best LEVEL_READ + 1 of them. The level cut by the
+    page edge is whole in that window unless the window's last hit scores as much (then it is at least
+    LEVEL_READ + 1 - start long, and is walked); sorted here, the window gives the exact page."""
+    found = searcher.search(query, limit=max(first, LEVEL_READ + 1), count=counted)
+    window: list[tuple[float, DocAddress]] = found.hits
+    total = int(found.count or 0) if counted else 0  # type: ignore[attr-defined]  # stub omits count
+    if first <= 0 or not window:
+        return total, []
+    level = window[min(first, len(window)) - 1][0]
+    # Only the hits that can be on the page are keyed (the window is in descending score order).
+    if len(window) <= LEVEL_READ or window[-1][0] < level:
+        page = sorted(_keyed(searcher, [h for h in window if h[0] >= level]), key=_key)[:first]
+        return (total if counted else len(page)), page
+    fixed = sorted(_keyed(searcher, [h for h in window if h[0] > level]), key=_key)
+    start = len(fixed)
+    if start == 0:  # the level fills the window: too large to read
+        rest = _walk(searcher, schema, query, level, None, first)[0]
     else:
-        page = _after_cursor(searcher, schema, query, first, float(after[0]), int(after[1]))
+        rest = _level(searcher, schema, query, level, start, None, None, first - start)
+    page = fixed + rest
     return (total if counted else len(page)), page
 
 
@@ -193,8 +218,8 @@ def _walk(
             return kept[:want], True
         low, high = int(chunk[-1][0]), int(chunk[0][0])
         bounded = combine(query, [_tie_range(schema, low, high, True)])
-        scored = _keyed(searcher, searcher.search(bounded, limit=len(chunk), count=False).hits)
-        kept += sorted((k for k in scored if k[0][0] == level), key=_key)
+        scored = searcher.search(bounded, limit=len(chunk), count=False).hits
+        kept += sorted(_keyed(searcher, [h for h in scored if h[0] == level]), key=_key)
         if len(chunk) < WALK_CHUNK:
             return kept[:want], True
         upper = low

@@ -39,6 +39,22 @@ async def test_a_product_change_is_found_through_the_api_within_two_seconds(api:
     assert [key_of(i, "Product") for i in found] == [product.key]
 
 
+async def test_an_identical_search_after_a_product_is_indexed_finds_it(api: Api) -> None:
+    # given: a search for a new word, answered once (the engine may cache it) with no hits
+    repos = api.state.engines.ports.repos  # type: ignore[union-attr]
+    word = unique("quillfern").replace("-", "")
+    variables = {"query": word, "filter": {"priceMax": "1000000"}}
+    assert await _ids(api, variables) == []
+    [product] = await _on_server(api, repos.products.get_many(["p-0000022"]))
+    # when: a product gets the word and the outbox indexes it
+    changed = replace(product, titles={**product.titles, "en": f"{product.titles['en']} {word}"})
+    await _on_server(api, _services(api).catalog.put_product(changed))
+    await api.drain_outbox()
+    found = await eventually(lambda: _ids(api, variables), lambda ids: len(ids) > 0)
+    # then: the identical search finds it
+    assert [key_of(i, "Product") for i in found] == [product.key]
+
+
 async def test_a_supplier_change_reaches_its_products_filters_within_two_seconds(api: Api) -> None:
     # given: a supplier and its products
     nodes = await every_product(api)

@@ -182,3 +182,26 @@ async def test_supplier_and_article_candidates_follow_their_verticals(catalog: S
     assert all(c.supplier_id == c.id and "v-apparel" in c.vertical_ids for c in suppliers)
     assert {c.id for c in articles} == {a.id for a in build_articles() if a.vertical_id == "v-apparel"}
     assert all(c.supplier_id is None for c in articles)
+
+
+async def test_a_repeated_search_sees_writes_made_since_the_first(new_engine: EngineFactory) -> None:
+    # given: a search, a suggestion and feed candidates answered once (and cached, where an engine caches)
+    engine = await new_engine()
+    await engine.index_products([product("p-old", "Walnut stool", seq=1)])
+    await engine.refresh()
+    query = ProductQuery(text="walnut", facets=True)
+    before = await engine.search_products(query)
+    assert [h.id for h in before.hits] == ["p-old"]
+    assert await engine.suggest("walnu", "en", 5) == ["Walnut stool"]
+    assert [c.id for c in await engine.candidates("product", None, "NEW", 5)] == ["p-old"]
+
+    # when: a product is indexed, and another one deleted
+    await engine.index_products([product("p-new", "Walnut bench", seq=2)])
+    await engine.delete("product", ["p-old"])
+    await engine.refresh()
+
+    # then: the identical requests answer from the new index
+    after = await engine.search_products(query)
+    assert ([h.id for h in after.hits], after.total) == (["p-new"], 1)
+    assert await engine.suggest("walnu", "en", 5) == ["Walnut bench"]
+    assert [c.id for c in await engine.candidates("product", None, "NEW", 5)] == ["p-new"]
