@@ -1,7 +1,9 @@
 """The in-process response cache: an LRU bounded in bytes, entries with a TTL, a tag index.
 
 Each serving process keeps its own entries, so an invalidation is applied here at once and
-published on the broker; every instance (this one included, harmlessly) evicts on receipt.
+published on the broker; every instance (this one included, harmlessly) evicts on receipt. The
+broker delivers at most once: an instance that misses a message (reconnecting to Redis as it was
+sent) keeps those entries until their TTL.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import orjson
@@ -35,16 +37,9 @@ class _Entry:
 
 
 class MemoryResponseCache:
-    def __init__(
-        self,
-        broker: Broker | None = None,
-        *,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, broker: Broker | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._broker = broker
         self._max_bytes = max_bytes
-        self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._tagged: dict[str, set[str]] = {}
         self._bytes = 0
@@ -58,7 +53,7 @@ class MemoryResponseCache:
 
     async def get(self, key: str) -> Found:
         entry = self._entries.get(key)
-        if entry is not None and entry.expires <= self._clock():
+        if entry is not None and entry.expires <= time.monotonic():
             self._remove(key)
             entry = None
         if entry is not None:
@@ -72,7 +67,7 @@ class MemoryResponseCache:
         if size > self._max_bytes or self._invalidated_since(generation, tags):
             return
         self._remove(key)
-        self._entries[key] = _Entry(value, self._clock() + ttl_seconds, frozenset(tags), size)
+        self._entries[key] = _Entry(value, time.monotonic() + ttl_seconds, frozenset(tags), size)
         self._bytes += size
         for tag in tags:
             self._tagged.setdefault(tag, set()).add(key)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +17,18 @@ from tests.api.harness import Api, _on_server, next_seq, operation, unique
 from tests.api.test_search_support import eventually
 
 COUNTER = re.compile(r'^graphql_response_cache_total\{outcome="(hit|miss)"\} ([0-9.e+]+)$', re.MULTILINE)
+
+
+@asynccontextmanager
+async def clients(*servers: Api) -> AsyncIterator[None]:
+    """Each server's client made on the running test's event loop, closed after the block."""
+    for server in servers:
+        server.__post_init__()
+    try:
+        yield
+    finally:
+        for server in servers:
+            await server.client.aclose()
 
 
 async def cache_counts(api: Api) -> dict[str, float]:
@@ -43,19 +57,27 @@ async def reference_data(
     name: str,
     variables: dict[str, Any],
     headers: dict[str, str] | None = None,
+    comment: str = "",
 ) -> bytes:
     """The reference instance's `data`, asked until it is `expected` for at most 2 s: on the embedded
     shape its search reader sees the serving instance's index writes up to half a second later."""
     response = await eventually(
-        lambda: ask(reference, name, variables, headers), lambda r: data_bytes(r) == expected
+        lambda: ask(reference, name, variables, headers, comment), lambda r: data_bytes(r) == expected
     )
     return data_bytes(response)
 
 
 async def ask(
-    api: Api, name: str, variables: dict[str, Any], headers: dict[str, str] | None = None
+    api: Api,
+    name: str,
+    variables: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    comment: str = "",
 ) -> httpx.Response:
-    return await api.post(operation(name), variables, headers=headers, operation_name=name)
+    """A contract operation, anonymous. A `comment` makes another document of the same meaning: a
+    key no earlier test filled (an entry may be up to a minute older than what it shows)."""
+    text = operation(name) + (f"# {comment}\n" if comment else "")
+    return await api.post(text, variables, headers=headers, operation_name=name)
 
 
 def services(api: Api) -> Services:
