@@ -20,8 +20,9 @@ WRITER_THREADS = 2
 BULK_HEAP_BYTES = 1_000_000_000
 BULK_THREADS = max(2, min(8, os.cpu_count() or 2))
 BULK_COMMIT_EVERY = 200_000
-# Results kept per index by the request cache (a page of hits with facets is a few kilobytes).
-CACHED_REQUESTS = 1024
+# Results kept per index by the request cache: a page of hits with facets is a few kilobytes, a list of
+# feed candidates up to some tens; so at most some tens of megabytes.
+CACHED_REQUESTS = 512
 
 T = TypeVar("T")
 

@@ -219,7 +219,9 @@ def _walk(
         low, high = int(chunk[-1][0]), int(chunk[0][0])
         bounded = combine(query, [_tie_range(schema, low, high, True)])
         scored = searcher.search(bounded, limit=len(chunk), count=False).hits
-        kept += sorted(_keyed(searcher, [h for h in scored if h[0] == level]), key=_key)
+        # DocAddress is not hashable; the chunk already holds the tie keys in order.
+        at_level = {(a.segment_ord, a.doc) for score, a in scored if score == level}
+        kept += [([level, int(key)], a) for key, a in chunk if (a.segment_ord, a.doc) in at_level]
         if len(chunk) < WALK_CHUNK:
             return kept[:want], True
         upper = low
