@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -98,9 +99,14 @@ def create_app(settings: Settings, *, run_dispatcher: bool | None = None) -> Sta
         if settings.worker_in_process if run_dispatcher is None else run_dispatcher:
             waker.dispatcher = dispatcher
             state.tasks.append(asyncio.create_task(dispatcher.run()))
+        # What starting made (schema, plans, engines, caches) lives as long as the app: frozen out of
+        # the collector's reach, a full collection stops walking it (about 80 ms at 1M products).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             for task in state.tasks:
                 task.cancel()
             await asyncio.gather(*state.tasks, return_exceptions=True)
