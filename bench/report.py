@@ -56,8 +56,9 @@ def print_report(results: Results, console: Console) -> None:
     raw_row = [*_load_cells(raw.get("plain")), "-", "-", *_load_cells(raw.get("stats"))[::2]]
     table.add_row("raw route (ProductPage bytes)", *raw_row)
     console.print(table)
-    ratio = results.graphql_over_raw()
-    console.print(f"ProductPage GraphQL / raw route throughput: {'n/a' if ratio is None else f'{ratio:.1%}'}")
+    for name in ("ProductPage", "ProductPage (cache hit)"):
+        ratio = results.graphql_over_raw(name)
+        console.print(f"{name} GraphQL / raw route throughput: {'n/a' if ratio is None else f'{ratio:.1%}'}")
     seed = "n/a" if results.seed_seconds is None else f"{results.seed_seconds:,.1f} s"
     console.print(f"seed: {seed}{' (recorded, data reused)' if results.seed_reused else ''}")
     rss = ", ".join(f"{k}: {v:,.0f} MiB" for k, v in results.rss_mib.items()) or "n/a"

@@ -46,8 +46,8 @@ class Results:
     def operation(self, name: str) -> Measured:
         return self.operations.setdefault(name, Measured())
 
-    def graphql_over_raw(self) -> float | None:
-        page = self.operation("ProductPage").figures()
+    def graphql_over_raw(self, name: str = "ProductPage") -> float | None:
+        page = self.operation(name).figures()
         raw = self.raw.get("plain") or self.raw.get("stats")
         return page.rps / raw.rps if page and raw and raw.rps else None
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from graphql import FieldNode, OperationType
 
 from app.cache.port import CacheUnavailable, ResponseCache
@@ -48,9 +47,8 @@ def cacheable(ready: Ready, meta: Meta) -> bool:
 
 def cache_key(ready: Ready, locale: str, currency: str) -> str:
     operation = ready.operation.name.value if ready.operation.name else ""
-    variables = orjson.dumps(ready.coerced, option=orjson.OPT_SORT_KEYS, default=repr)
     digest = hashlib.sha256(ready.prepared.text.encode())
-    for part in (operation.encode(), locale.encode(), currency.encode(), variables):
+    for part in (operation.encode(), locale.encode(), currency.encode(), ready.canonical):
         digest.update(b"\0" + part)
     return digest.hexdigest()
 

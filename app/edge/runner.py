@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, OperationType, execute
 from graphql.execution.values import VariableValues, get_variable_values
 
@@ -31,6 +33,8 @@ from app.store.port import StoreUnavailable
 
 log = logging.getLogger("buyer_api.edge")
 
+COSTS_KEPT = 10_000
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -55,6 +59,8 @@ class Ready:
     throttle: Throttle | None = None
     coerced: dict[str, Any] = field(default_factory=dict)
     """The variables as the schema reads them (defaults filled in): equal requests have equal ones."""
+    canonical: bytes = b"{}"
+    """`coerced` as JSON with sorted keys."""
 
     def actual_cost(self, data: dict[str, Any] | None) -> int:
         return self.calculator.actual_cost(self.operation, data)
@@ -91,6 +97,7 @@ class Runner:
         self.documents = documents
         self._apq = apq
         self._limiter = limiter
+        self._costs: OrderedDict[tuple[str, str, bytes], int] = OrderedDict()
 
     async def identify(self, authorization: str | None) -> Identity | None:
         """None when anonymous; a present but bad token is never treated as anonymous."""
@@ -150,11 +157,31 @@ class Runner:
                 MAX_ALIASES,
             )
         variables = self._coerce(operation, params.variables or {})
+        canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=repr)
         calculator = CostCalculator(self.schema, prepared.fragments, variables)
-        cost = calculator.operation_cost(operation)
+        cost = self._cost(prepared, operation, canonical, calculator)
         if cost > MAX_COST:
             raise _too_complex(f"Cost {cost} exceeds the limit of {MAX_COST}.", "cost", cost, MAX_COST)
-        return Ready(prepared, operation, params.variables or {}, cost, calculator, coerced=variables)
+        raw = params.variables or {}
+        return Ready(prepared, operation, raw, cost, calculator, coerced=variables, canonical=canonical)
+
+    def _cost(
+        self,
+        prepared: Prepared,
+        operation: OperationDefinitionNode,
+        canonical: bytes,
+        calculator: CostCalculator,
+    ) -> int:
+        """The walk is most of what a cached answer costs, and its result depends only on the document,
+        the operation and the variables: worked out once for each."""
+        key = (prepared.text, operation.name.value if operation.name else "", canonical)
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = calculator.operation_cost(operation)
+            self._costs[key] = cost
+            if len(self._costs) > COSTS_KEPT:
+                self._costs.popitem(last=False)
+        return cost
 
     async def throttle(self, ready: Ready, identity: Identity | None, client_ip: str) -> None:
         key = f"user:{identity.subject}" if identity is not None else f"ip:{client_ip}"
