@@ -36,8 +36,10 @@ def _filters(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     picks = rng.sample(nodes, 6)
     prices = sorted({low_price(n) for n in nodes})
     countries = sorted({n["supplier"]["country"] for n in nodes})
+    # A bound on a picked price and one on the third quartile, whichever way round they fall.
+    low, high = sorted((low_price(picks[0]), prices[len(prices) * 3 // 4]))
     return [
-        {"priceMin": str(low_price(picks[0])), "priceMax": str(prices[len(prices) * 3 // 4])},
+        {"priceMin": str(low), "priceMax": str(high)},
         {"priceMin": str(low_price(picks[1])), "priceMax": str(low_price(picks[1]))},
         {"maxMoq": picks[2]["moq"]["value"], "hasVideo": True},
         {"verifiedSupplier": True, "tradeAssurance": False},
