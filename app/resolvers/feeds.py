@@ -66,10 +66,14 @@ def _after_key(after: Any) -> tuple[str, int] | None:
 async def _nodes(info: Info, items: list[FeedItem]) -> dict[tuple[ItemKind, str], Any]:
     """Every node of a page in one batch per type, through the request's DataLoaders."""
     of = {kind: [i.key for i in items if i.kind is kind] for kind in ItemKind}
-    products, suppliers, articles = await asyncio.gather(
+    products, articles = await asyncio.gather(
         load_products(info, of[ItemKind.PRODUCT]),
-        load_suppliers(info, of[ItemKind.SUPPLIER]),
         info.context.loaders.article_by_key.load_many(of[ItemKind.ARTICLE]),
+    )
+    # The products' suppliers (their cards show them) go in the supplier nodes' batch: one store read.
+    suppliers, _ = await asyncio.gather(
+        load_suppliers(info, of[ItemKind.SUPPLIER]),
+        info.context.loaders.supplier_by_key.load_many([p.domain.supplier_key for p in products if p]),
     )
     found: dict[tuple[ItemKind, str], Any] = {}
     found.update(((ItemKind.PRODUCT, k), p) for k, p in zip(of[ItemKind.PRODUCT], products, strict=True) if p)

@@ -48,7 +48,7 @@ class CandidatePool:
         if pooled is None:
             # Concurrent first uses of a key share one build.
             return await asyncio.shield(self._build(key, now))
-        if now - pooled.built_at >= self._period_ms:
+        if now - pooled.built_at >= self._period_ms and key not in self._building:
             self._build(key, now).add_done_callback(_log_failure)
         return pooled
 
