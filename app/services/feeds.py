@@ -56,17 +56,11 @@ class FeedViewer:
 
 
 class FeedService:
-    def __init__(
-        self,
-        repos: Repositories,
-        search: SearchEngine,
-        interests: InterestService,
-        pool_period_ms: int = POOL_PERIOD_MS,
-    ) -> None:
+    def __init__(self, repos: Repositories, search: SearchEngine, interests: InterestService) -> None:
         self._repos = repos
         self._search = search
         self._interests = interests
-        self._pool = CandidatePool(search, repos.suppliers, pool_period_ms)
+        self._pool = CandidatePool(search, repos.suppliers, POOL_PERIOD_MS)
         self._pruned_at = 0
 
     async def page(
@@ -221,6 +215,7 @@ def _calls(profile: Profile, vertical_key: str | None, scale: int) -> list[PoolK
 
 
 def _merged(results: Sequence[Sequence[Candidate]], excluded: set[str]) -> list[Candidate]:
+    """Every call's candidates once, leaving out the buyer's saved and asked-about products."""
     found: dict[str, Candidate] = {}
     for hits in results:
         for hit in hits:
