@@ -14,9 +14,10 @@ How a use case uses it (the store half is app/store/idempotency.py):
     if isinstance(claim, Conflict):  -> return [claim.violation]
     async with repos.idempotency.guarded(claim):      # releases the key unless completed
         ... check rules; on userErrors: return them (the key is free again)
-        async with transactions.begin() as outbox:
+        async def write(outbox):                      # run again from here after a write conflict
             ... writes, outbox entries
             await repos.idempotency.complete(claim, {"order": key}, outbox.now)
+        await transactions.run(write)
 """
 
 from __future__ import annotations

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 from dataclasses import dataclass, replace
 
 from app.domain.accounts import Account, ProfileChange, Role, apply_profile, check_profile, token_revoked
 from app.domain.errors import Violation, forbidden, invalid
-from app.services.transactions import TransactionRunner, now_ms
+from app.services.transactions import OutboxRecorder, TransactionRunner, now_ms
+from app.store.port import DuplicateKeyError
 from app.store.repositories import Repositories
 
 # Collections keyed by `user_key` that hold only the user's own data and go with the account.
 PERSONAL_COLLECTIONS = ("devices", "saved", "follows", "interests", "notifications", "notification_settings")
 ACCOUNT_CLOSED_CHANNEL = "account-closed"
+
+
+def account_key(subject: str, previous: Account | None) -> str:
+    """Derived rather than random, so that the concurrent first requests of one subject (an app's first
+    screen sends several) all write the same `_id` and exactly one account is made; after a deletion
+    the next account's key follows from the deleted one's."""
+    seed = f"{subject}|{previous.key if previous is not None else ''}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:16]
 
 
 class RevokedToken(Exception):
@@ -42,7 +51,7 @@ class AccountService:
             await self._repos.accounts.save(updated)
             return updated
         account = Account(
-            key=secrets.token_hex(8),
+            key=account_key(subject, latest),
             subject=subject,
             role=role,
             supplier_key=supplier_key,
@@ -52,7 +61,11 @@ class AccountService:
             currency=None,
             created_at=now_ms(),
         )
-        await self._repos.accounts.insert(account)
+        try:
+            await self._repos.accounts.insert(account)
+        except DuplicateKeyError:
+            # A concurrent first request of this subject made the account: sign in to that one.
+            return await self.sign_in(subject, role, supplier_key, issued_at)
         return account
 
     async def update_profile(self, account: Account, change: ProfileChange) -> ProfileResult:
@@ -60,9 +73,18 @@ class AccountService:
         violations = check_profile(change, rates.keys())
         if violations:
             return ProfileResult(None, violations)
-        updated = apply_profile(account, change)
-        await self._repos.accounts.save(updated)
-        return ProfileResult(updated, [])
+
+        async def write(_: OutboxRecorder) -> ProfileResult:
+            # Applied to the account as it is now: a concurrent change of other fields is kept, and a
+            # deletion that won the race is not undone.
+            [current] = await self._repos.accounts.get_many([account.key])
+            if current is None or current.deleted_at is not None:
+                return ProfileResult(None, [forbidden("This account was deleted.")])
+            updated = apply_profile(current, change)
+            await self._repos.accounts.save(updated)
+            return ProfileResult(updated, [])
+
+        return await self._transactions.run(write)
 
     async def delete(self, account: Account, confirm: bool) -> list[Violation]:
         """Erases a buyer's personal data at once; orders and inquiries keep an anonymous buyer."""
@@ -70,10 +92,13 @@ class AccountService:
             return [forbidden("Supplier and editor accounts are closed by the operator.")]
         if not confirm:
             return [invalid(("confirm",), "Pass confirm: true to delete the account for good.")]
-        async with self._transactions.begin() as outbox:
+
+        async def erase(outbox: OutboxRecorder) -> None:
             erased = replace(account, display_name=None, country=None, locale=None, currency=None)
             await self._repos.accounts.save(replace(erased, deleted_at=outbox.now))
             for name in PERSONAL_COLLECTIONS:
                 await self._repos.database.collection(name).delete_many({"user_key": account.key})
             await outbox.add("broker.publish", {"channel": ACCOUNT_CLOSED_CHANNEL, "message": account.key})
+
+        await self._transactions.run(erase)
         return []

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 
 from tests.api.harness import Api, _on_server, unique
-from tests.api.shapes import shape
 from tests.api.test_orders_support import (
     listing,
     order_in,
@@ -99,16 +98,13 @@ async def test_an_attempt_that_ended_in_user_errors_stores_nothing(api: Api) -> 
     assert fixed["order"]["total"]["amount"] == "20.00"
 
 
-@pytest.mark.xfail(
-    shape() == "distributed",
-    reason="known bug: on the MongoDB shape, four concurrent placeOrder calls with one key placed two "
-    "orders once in CI (not reproduced on SQLite); under investigation",
-    strict=False,
-)
 async def test_of_two_concurrent_requests_with_one_key_one_places_and_both_get_it(api: Api) -> None:
+    # given a buyer whose app sends its first requests at once (its account is made by the first of them)
     item = await listing(api)
     buyer, key = api.token(role="buyer"), unique("idem")
+    # when four of them place with one key
     results = await asyncio.gather(*(place(api, buyer, item, idempotencyKey=key) for _ in range(4)))
+    # then one order is placed and all four answer it
     assert {r["order"]["id"] for r in results} == {results[0]["order"]["id"]}
     assert all(r["userErrors"] == [] for r in results)
     assert len(await orders_of(api, item.supplier_key)) == 1
