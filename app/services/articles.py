@@ -153,12 +153,16 @@ class ArticleService:
             unique_slug = slug if attempt == 0 else f"{slug}-{secrets.token_hex(3)}"
             article = new_article(key, unique_slug, change, editor.key, now_ms(), article_seq(key))
             try:
-                async with self._transactions.begin():
-                    await self._articles.insert(article, editor.key, "create")
+                await self._insert(article, editor.key)
                 return ArticleResult(article, [])
             except DuplicateKeyError:
                 continue  # another article took the slug between the check and the insert
         raise RuntimeError("no free slug after three attempts")
+
+    async def _insert(self, article: Article, by: str) -> None:
+        # In MongoDB a concurrent create of the same slug is a write conflict first: the retry sees
+        # the other article and raises DuplicateKeyError, for the caller to try another slug.
+        await self._transactions.run(lambda _: self._articles.insert(article, by, "create"))
 
     async def _load(self, editor: Account, key: str | None) -> tuple[Article | None, list[Violation]]:
         if editor.role is not Role.EDITOR:
@@ -200,17 +204,24 @@ class ArticleService:
         return await self._save(article, apply_change(article, change, slug, now_ms()), editor.key, action)
 
     async def _save(self, before: Article, after: Article, by: str, action: str) -> ArticleResult:
-        """Writes `after` if nobody wrote since `before`, indexing it when search shows or showed it."""
+        """Writes `after` if nobody wrote since `before`, indexing it when search shows or showed it.
+
+        The save is a compare-and-set on `before.revision`: when a concurrent save wins, the retry
+        finds the revision moved and the editor gets CONFLICT, to decide again on the newer text."""
+
+        async def write(outbox: OutboxRecorder) -> Article:
+            saved = await self._notify_if_due(after, outbox)
+            if not await self._articles.save(saved, before.revision, by, action):
+                raise _Stale
+            if ArticleStatus.PUBLISHED in (before.status, saved.status):
+                await outbox.add(INDEX_ARTICLE, {"key": saved.key})
+            if saved.status is ArticleStatus.SCHEDULED and saved.scheduled_at != before.scheduled_at:
+                due = {"key": saved.key, "scheduled_at": saved.scheduled_at}
+                await outbox.add(PUBLISH_DUE, due, available_at=saved.scheduled_at)
+            return saved
+
         try:
-            async with self._transactions.begin() as outbox:
-                after = await self._notify_if_due(after, outbox)
-                if not await self._articles.save(after, before.revision, by, action):
-                    raise _Stale
-                if ArticleStatus.PUBLISHED in (before.status, after.status):
-                    await outbox.add(INDEX_ARTICLE, {"key": after.key})
-                if after.status is ArticleStatus.SCHEDULED and after.scheduled_at != before.scheduled_at:
-                    due = {"key": after.key, "scheduled_at": after.scheduled_at}
-                    await outbox.add(PUBLISH_DUE, due, available_at=after.scheduled_at)
+            after = await self._transactions.run(write)
         except _Stale:
             return _refused(
                 [Violation(UserErrorCode.CONFLICT, ("expectedRevision",), "The article changed meanwhile.")]

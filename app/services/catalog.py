@@ -13,7 +13,7 @@ from app.domain.products import Product, RelatedCandidate, rank_related, related
 from app.domain.suppliers import Supplier
 from app.services.indexing import SEARCH_INDEX, index_entry
 from app.services.interests import InterestService, Signal
-from app.services.transactions import TransactionRunner
+from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.repositories import Repositories
 from search.port import ProductQuery, SearchEngine, SearchUnavailable
 
@@ -55,7 +55,8 @@ class CatalogService:
         violations = check_list_change(account, product is not None, "saved products")
         if violations or product is None:
             return SaveResult(None, False, violations)
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> SaveResult:
             if saved:
                 changed = await self._repos.saved.add(account.key, product.key, outbox.now)
             else:
@@ -65,7 +66,9 @@ class CatalogService:
                     "SAVE" if saved else "UNSAVE", product.vertical_key, product.supplier_key, outbox.now
                 )
                 await self._interests.record(account.key, [signal])
-        return SaveResult(product, saved, [])
+            return SaveResult(product, saved, [])
+
+        return await self._transactions.run(write)
 
     async def set_following(
         self, account: Account, supplier_key: str | None, following: bool
@@ -74,47 +77,55 @@ class CatalogService:
         violations = check_list_change(account, supplier is not None, "followed suppliers")
         if violations or supplier is None:
             return FollowResult(None, False, violations)
-        async with self._transactions.begin() as outbox:
-            if following:
-                if await self._repos.follows.add(account.key, supplier.key, outbox.now):
-                    # The supplier's main vertical: following says as much about it as about the supplier.
-                    vertical = supplier.vertical_keys[0] if supplier.vertical_keys else None
-                    await self._interests.record(
-                        account.key, [Signal("FOLLOW", vertical, supplier.key, outbox.now)]
-                    )
-            else:
+
+        async def write(outbox: OutboxRecorder) -> FollowResult:
+            if not following:
                 await self._repos.follows.remove(account.key, supplier.key)
-        return FollowResult(supplier, following, [])
+            elif await self._repos.follows.add(account.key, supplier.key, outbox.now):
+                # The supplier's main vertical: following says as much about it as about the supplier.
+                vertical = supplier.vertical_keys[0] if supplier.vertical_keys else None
+                signal = Signal("FOLLOW", vertical, supplier.key, outbox.now)
+                await self._interests.record(account.key, [signal])
+            return FollowResult(supplier, following, [])
+
+        return await self._transactions.run(write)
 
     async def put_product(self, product: Product) -> Product:
         """Stores a new version of the product; the search index follows through the outbox."""
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> Product:
             written = await self._repos.products.put(product)
             await outbox.add(SEARCH_INDEX, index_entry("product", product.key))
-        return written
+            return written
+
+        return await self._transactions.run(write)
 
     async def put_supplier(self, supplier: Supplier) -> Supplier:
         """Product documents carry the country and badge of their supplier: changing those reindexes them."""
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> Supplier:
             [before] = await self._repos.suppliers.get_many([supplier.key])
             written = await self._repos.suppliers.put(supplier)
             await outbox.add(SEARCH_INDEX, index_entry("supplier", supplier.key))
-            if before is not None and (before.country, before.verified) != (
-                supplier.country,
-                supplier.verified,
-            ):
+            badge = (supplier.country, supplier.verified)
+            if before is not None and (before.country, before.verified) != badge:
                 await outbox.add(SEARCH_INDEX, index_entry("supplier_products", supplier.key))
-        return written
+            return written
+
+        return await self._transactions.run(write)
 
     async def update_response_stats(
         self, supplier_key: str, response_rate: float | None, median: int | None
     ) -> bool:
         """For the inquiries use cases: last 30 days' reply figures (they feed the service index)."""
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> bool:
             found = await self._repos.suppliers.set_response_stats(supplier_key, response_rate, median)
             if found:
                 await outbox.add(SEARCH_INDEX, index_entry("supplier", supplier_key))
-        return found
+            return found
+
+        return await self._transactions.run(write)
 
     async def related_keys(self, product: Product, first: int, load: LoadProducts) -> list[str]:
         """Asks search for popular products of the vertical in a price band around this one (and, when the

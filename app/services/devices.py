@@ -15,7 +15,7 @@ from app.domain.devices import (
     registered,
 )
 from app.domain.errors import Violation, not_found
-from app.services.transactions import TransactionRunner
+from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.repositories import Repositories
 from push.port import redact
 
@@ -38,7 +38,8 @@ class DeviceService:
         violations = check_registration(registration)
         if violations:
             return DeviceResult(None, violations)
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> tuple[Device | None, Device]:
             existing = await self._repos.devices.get(device_key(registration.address))
             device = registered(existing, account.key, registration, outbox.now)
             await self._repos.devices.save(device)
@@ -46,6 +47,9 @@ class DeviceService:
             await self._repos.devices.delete_many([d.key for d in mine[MAX_DEVICES_PER_USER:]])
             if registration.timezone is not None:
                 await self._repos.notification_settings.adopt_timezone(account.key, registration.timezone)
+            return existing, device
+
+        existing, device = await self._transactions.run(write)
         if existing is not None and existing.user_key != account.key:
             log.info("push address %s moved to another user", redact(registration.address))
         return DeviceResult(device, [])

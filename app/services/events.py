@@ -12,9 +12,8 @@ from app.domain.articles import visible_to_public
 from app.domain.errors import Violation, not_found
 from app.domain.events import EventInput, TrackedEvent, check_event, hour_of
 from app.services.interests import InterestService, Signal
-from app.services.transactions import TransactionRunner
+from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.events import event_key
-from app.store.port import DuplicateKeyError
 from app.store.repositories import Repositories
 
 SubjectRef = tuple[str, str]
@@ -87,23 +86,21 @@ class EventService:
         return found
 
     async def _record(self, viewer: str, buyer_key: str | None, events: list[TrackedEvent], now: int) -> int:
-        """Writes the events not seen before; a concurrent resend of the same ids is retried once."""
-        for attempt in range(2):
-            try:
-                async with self._transactions.begin():
-                    fresh = await self._unseen(events)
-                    await self._repos.events.insert_many(fresh)
-                    await self._repos.engagement.count(fresh)
-                    if buyer_key is not None:
-                        await self._interests.record(buyer_key, [_signal(e) for e in fresh])
-                if attempt == 0 and secrets.randbelow(50) == 0:
-                    # Marks matter only within their hour; pruning now and then keeps the collection small.
-                    await self._repos.engagement.prune(hour_of(now) - KEEP_MARK_HOURS)
-                return len(fresh)
-            except DuplicateKeyError:
-                if attempt == 1:
-                    raise
-        return 0
+        """Writes the events not seen before (a concurrent resend of the same ids is re-read and skipped)."""
+
+        async def write(_: OutboxRecorder) -> int:
+            fresh = await self._unseen(events)
+            await self._repos.events.insert_many(fresh)
+            await self._repos.engagement.count(fresh)
+            if buyer_key is not None:
+                await self._interests.record(buyer_key, [_signal(e) for e in fresh])
+            return len(fresh)
+
+        accepted = await self._transactions.run(write)
+        if secrets.randbelow(50) == 0:
+            # Marks matter only within their hour; pruning now and then keeps the collection small.
+            await self._repos.engagement.prune(hour_of(now) - KEEP_MARK_HOURS)
+        return accepted
 
     async def _unseen(self, events: list[TrackedEvent]) -> list[TrackedEvent]:
         seen = await self._repos.events.existing([e.key for e in events if e.client_event_id is not None])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from app.domain.accounts import Account, Role
 from app.domain.errors import Violation, forbidden, not_found
@@ -29,10 +30,11 @@ from app.domain.notifications import NOTIFY, NotificationKind, NotifyRequest
 from app.domain.products import Product
 from app.services.indexing import SEARCH_INDEX, index_entry
 from app.services.interests import InterestService, Signal
-from app.services.transactions import OutboxRecorder, TransactionRunner, now_ms
+from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.reports import Report
 from app.store.repositories import Repositories
 
+T = TypeVar("T")
 MESSAGE_ADDED = "inquiry-messages:{key}"
 
 
@@ -155,40 +157,23 @@ class InquiryService:
             inquiry = await self._repos.inquiries.get(str(claim.result["inquiry"]))
             messages = await self._repos.inquiries.messages_many([str(claim.result["message"])])
             return InquiryResult(inquiry, messages[0], [])
-        try:
-            result = await work(claim)
-        except BaseException:
-            await self._repos.idempotency.release(claim)
-            raise
-        if result.violations:
-            await self._repos.idempotency.release(claim)
-        return result
+        async with self._repos.idempotency.guarded(claim):
+            return await work(claim)
 
     async def _open(
         self, account: Account, product: Product, command: SendCommand, claim: Claim
     ) -> InquiryResult:
-        if Side.SUPPLIER in await self._repos.reports.blocked_sides(account.key, product.supplier_key):
-            return _failed(blocked_violation())
-        existing = await self._repos.inquiries.open_about(account.key, product.key)
-        if existing is None:
-            opened = await self._repos.inquiries.count_opened_since(account.key, now_ms() - DAY_MS)
-            quota = check_daily_quota(opened)
-            if quota:
-                return _failed(*quota)
-        async with self._transactions.begin() as outbox:
-            inquiry = existing or Inquiry(
-                key=secrets.token_hex(8),
-                buyer_key=account.key,
-                supplier_key=product.supplier_key,
-                product_key=product.key,
-                subjects=dict(product.titles),
-                status=InquiryStatus.AWAITING_SUPPLIER,
-                requested_quantity=command.quantity,
-                created_at=outbox.now,
-                last_message_at=outbox.now,
-                last_message_key=None,
-                vertical_key=product.vertical_key,
-            )
+        async def write(outbox: OutboxRecorder) -> InquiryResult:
+            # Read inside the transaction, so that a retry finds the thread a concurrent send opened (two
+            # sends at once both write the buyer's interests: one of them retries).
+            if Side.SUPPLIER in await self._repos.reports.blocked_sides(account.key, product.supplier_key):
+                return _failed(blocked_violation())
+            existing = await self._repos.inquiries.open_about(account.key, product.key)
+            if existing is None:
+                opened = await self._repos.inquiries.count_opened_since(account.key, outbox.now - DAY_MS)
+                if quota := check_daily_quota(opened):
+                    return _failed(*quota)
+            inquiry = existing or self._new_thread(account, product, command, outbox.now)
             if existing is not None and command.quantity is not None:
                 inquiry = replace(inquiry, requested_quantity=command.quantity)
             kind = NotificationKind.NEW_INQUIRY if existing is None else NotificationKind.BUYER_REPLIED
@@ -198,26 +183,42 @@ class InquiryService:
             await self._interests.record(
                 account.key, [Signal("INQUIRE", product.vertical_key, product.supplier_key, outbox.now)]
             )
-        return InquiryResult(inquiry, message, [])
+            return InquiryResult(inquiry, message, [])
+
+        return await self._transactions.run(write)
+
+    @staticmethod
+    def _new_thread(account: Account, product: Product, command: SendCommand, now: int) -> Inquiry:
+        return Inquiry(
+            key=secrets.token_hex(8),
+            buyer_key=account.key,
+            supplier_key=product.supplier_key,
+            product_key=product.key,
+            subjects=dict(product.titles),
+            status=InquiryStatus.AWAITING_SUPPLIER,
+            requested_quantity=command.quantity,
+            created_at=now,
+            last_message_at=now,
+            last_message_key=None,
+            vertical_key=product.vertical_key,
+        )
 
     async def _reply(
         self, account: Account, inquiry: Inquiry, side: Side, command: ReplyCommand, claim: Claim
     ) -> InquiryResult:
-        if side.other in await self._repos.reports.blocked_sides(inquiry.buyer_key, inquiry.supplier_key):
-            return _failed(blocked_violation())
         kind = NotificationKind.SUPPLIER_REPLIED if side is Side.SUPPLIER else NotificationKind.BUYER_REPLIED
-        first_reply = side is Side.SUPPLIER and inquiry.first_reply_at is None
 
-        async def write(outbox: OutboxRecorder) -> tuple[Inquiry, Message]:
-            # Read again inside the transaction: two replies at once must both land, in order.
-            current = await self._repos.inquiries.get(inquiry.key) or inquiry
-            written = await self._write(outbox, account, current, side, command.body, kind, claim)
-            if first_reply:
+        async def write(outbox: OutboxRecorder, current: Inquiry) -> InquiryResult:
+            # Read again inside the transaction: two replies at once must both land, in order, and a
+            # block reported meanwhile is seen.
+            if side.other in await self._repos.reports.blocked_sides(current.buyer_key, current.supplier_key):
+                return _failed(blocked_violation())
+            updated, message = await self._write(outbox, account, current, side, command.body, kind, claim)
+            if side is Side.SUPPLIER and current.first_reply_at is None:
                 await self._refresh_response_stats(outbox, current.supplier_key)
-            return written
+            return InquiryResult(updated, message, [])
 
-        updated, message = await self._transactions.run(write)
-        return InquiryResult(updated, message, [])
+        return await self._in_thread(inquiry, write)
 
     async def _write(
         self,
@@ -279,19 +280,21 @@ class InquiryService:
         if isinstance(seen, InquiryResult):
             return seen
         inquiry, side = seen
-        async with self._transactions.begin() as outbox:
-            inquiry = inquiry.read_by(side, outbox.now)
-            await self._repos.inquiries.save(inquiry)
-            await self._repos.inquiries.mark_read(inquiry.key, account.key, outbox.now)
-            await self._repos.notifications.mark_read_for_target(
-                account.key, "Inquiry", inquiry.key, outbox.now
-            )
-        return InquiryResult(inquiry, None, [])
+
+        async def write(outbox: OutboxRecorder, current: Inquiry) -> Inquiry:
+            read = current.read_by(side, outbox.now)
+            await self._repos.inquiries.save(read)
+            await self._repos.inquiries.mark_read(read.key, account.key, outbox.now)
+            await self._repos.notifications.mark_read_for_target(account.key, "Inquiry", read.key, outbox.now)
+            return read
+
+        return InquiryResult(await self._in_thread(inquiry, write), None, [])
 
     async def mute(self, account: Account, key: str | None, muted: bool) -> InquiryResult:
         seen = await self._seen_or_error(account, key, ("id",))
         if isinstance(seen, InquiryResult):
             return seen
+        # One upsert of the viewer's own read state: atomic on its own, nothing to re-read.
         await self._repos.inquiries.set_muted(seen[0].key, account.key, muted)
         return InquiryResult(seen[0], None, [])
 
@@ -299,9 +302,13 @@ class InquiryService:
         seen = await self._seen_or_error(account, key, ("id",))
         if isinstance(seen, InquiryResult):
             return seen
-        closed = replace(seen[0], status=InquiryStatus.CLOSED)
-        await self._repos.inquiries.save(closed)
-        return InquiryResult(closed, None, [])
+
+        async def write(_: OutboxRecorder, current: Inquiry) -> Inquiry:
+            closed = replace(current, status=InquiryStatus.CLOSED)
+            await self._repos.inquiries.save(closed)
+            return closed
+
+        return InquiryResult(await self._in_thread(seen[0], write), None, [])
 
     async def report(self, account: Account, command: ReportCommand) -> InquiryResult:
         """Records the report; with block the thread closes, mutes for the reporter, and the other
@@ -312,25 +319,39 @@ class InquiryService:
         if violations := check_details(command.details):
             return _failed(*violations)
         inquiry, side = seen
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder, current: Inquiry) -> Inquiry:
             report = Report(
                 secrets.token_hex(8),
-                inquiry.key,
+                current.key,
                 account.key,
                 side,
-                inquiry.buyer_key,
-                inquiry.supplier_key,
+                current.buyer_key,
+                current.supplier_key,
                 command.reason,
                 command.details,
                 command.block,
                 outbox.now,
             )
             await self._repos.reports.add(report)
-            if command.block:
-                inquiry = replace(inquiry, status=InquiryStatus.CLOSED)
-                await self._repos.inquiries.save(inquiry)
-                await self._repos.inquiries.set_muted(inquiry.key, account.key, True)
-        return InquiryResult(inquiry, None, [])
+            if not command.block:
+                return current
+            closed = replace(current, status=InquiryStatus.CLOSED)
+            await self._repos.inquiries.save(closed)
+            await self._repos.inquiries.set_muted(closed.key, account.key, True)
+            return closed
+
+        return InquiryResult(await self._in_thread(inquiry, write), None, [])
+
+    async def _in_thread(
+        self, inquiry: Inquiry, write: Callable[[OutboxRecorder, Inquiry], Awaitable[T]]
+    ) -> T:
+        """`write` gets the thread as it is inside the transaction: a reply that lands meanwhile is kept."""
+
+        async def body(outbox: OutboxRecorder) -> T:
+            return await write(outbox, await self._repos.inquiries.get(inquiry.key) or inquiry)
+
+        return await self._transactions.run(body)
 
     async def _seen_or_error(
         self, account: Account, key: str | None, field: tuple[str, ...]

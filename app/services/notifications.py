@@ -25,7 +25,7 @@ from app.domain.notifications_rules import (
     push_available_at,
     push_decision,
 )
-from app.services.transactions import TransactionRunner, now_ms
+from app.services.transactions import OutboxRecorder, TransactionRunner, now_ms
 from app.store.repositories import Repositories
 
 log = logging.getLogger("buyer_api.notifications")
@@ -57,43 +57,48 @@ class NotificationService:
         request = NotifyRequest.from_payload(payload)
         accounts = await self._repos.accounts.get_many(list(dict.fromkeys(request.recipients)))
         recipients = [a.key for a in accounts if a is not None and a.deleted_at is None]
+        # A second run of this entry (its lease ran out) may write the same notifications at once.
+        await self._transactions.run(lambda outbox: self._create(outbox, request, recipients))
+        for recipient in recipients:
+            key = notification_key(request.event_key, recipient)
+            await self._broker.publish(channel_of(recipient), key.encode())
+
+    async def _create(
+        self, outbox: OutboxRecorder, request: NotifyRequest, recipients: Sequence[str]
+    ) -> None:
+        """The notifications not made yet, and the push deliveries of those that push."""
         keys = [notification_key(request.event_key, r) for r in recipients]
         existing = await self._repos.notifications.get_many(keys)
         fresh = [r for r, found in zip(recipients, existing, strict=True) if found is None]
-        if fresh:
-            await self._create(request, fresh)
-        for recipient, key in zip(recipients, keys, strict=True):
-            await self._broker.publish(channel_of(recipient), key.encode())
-
-    async def _create(self, request: NotifyRequest, recipients: Sequence[str]) -> None:
-        muted = await self._muted(request, recipients)
-        settings = {s.user_key: s for s in await self._repos.notification_settings.get_many(recipients)}
-        devices = await self._repos.devices.of_users(recipients) if request.push else []
-        async with self._transactions.begin() as outbox:
-            deferred: dict[int | None, list[dict[str, str]]] = defaultdict(list)
-            for recipient in recipients:
-                notification = Notification(
-                    key=notification_key(request.event_key, recipient),
-                    user_key=recipient,
-                    kind=request.kind,
-                    target_type=request.target_type,
-                    target_key=request.target_key,
-                    group=request.group,
-                    params=dict(request.params),
-                    created_at=outbox.now,
-                )
-                await self._repos.notifications.insert(notification)
-                mine = settings[recipient]
-                if push_decision(mine, request.kind, recipient in muted) is PushDecision.SUPPRESS:
-                    continue
-                when = push_available_at(mine, outbox.now)
-                for device in devices:
-                    if device.user_key == recipient:
-                        deferred[when].append({"notification": notification.key, "device": device.key})
-            for when, deliveries in deferred.items():
-                for start in range(0, len(deliveries), MAX_DELIVERIES_PER_ENTRY):
-                    chunk = deliveries[start : start + MAX_DELIVERIES_PER_ENTRY]
-                    await outbox.add(PUSH_DELIVER, {"deliveries": chunk}, when)
+        if not fresh:
+            return
+        muted = await self._muted(request, fresh)
+        settings = {s.user_key: s for s in await self._repos.notification_settings.get_many(fresh)}
+        devices = await self._repos.devices.of_users(fresh) if request.push else []
+        deferred: dict[int | None, list[dict[str, str]]] = defaultdict(list)
+        for recipient in fresh:
+            notification = Notification(
+                key=notification_key(request.event_key, recipient),
+                user_key=recipient,
+                kind=request.kind,
+                target_type=request.target_type,
+                target_key=request.target_key,
+                group=request.group,
+                params=dict(request.params),
+                created_at=outbox.now,
+            )
+            await self._repos.notifications.insert(notification)
+            mine = settings[recipient]
+            if push_decision(mine, request.kind, recipient in muted) is PushDecision.SUPPRESS:
+                continue
+            when = push_available_at(mine, outbox.now)
+            for device in devices:
+                if device.user_key == recipient:
+                    deferred[when].append({"notification": notification.key, "device": device.key})
+        for when, deliveries in deferred.items():
+            for start in range(0, len(deliveries), MAX_DELIVERIES_PER_ENTRY):
+                chunk = deliveries[start : start + MAX_DELIVERIES_PER_ENTRY]
+                await outbox.add(PUSH_DELIVER, {"deliveries": chunk}, when)
 
     async def _muted(self, request: NotifyRequest, recipients: Sequence[str]) -> set[str]:
         if request.target_type != "Inquiry":

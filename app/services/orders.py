@@ -32,7 +32,7 @@ from app.domain.orders import (
 )
 from app.domain.products import Product
 from app.services.transactions import OutboxRecorder, TransactionRunner, now_ms
-from app.store.port import DuplicateKeyError
+from app.store.port import DuplicateKeyError, WriteConflict
 from app.store.repositories import Repositories
 
 AUTO_COMPLETE = "order.auto_complete"
@@ -78,8 +78,9 @@ def channel(order_key: str) -> str:
     return f"order:{order_key}"
 
 
-class ConcurrentChange(Exception):
-    """The order changed between reading it and saving the move: the transaction is rolled back."""
+class ConcurrentChange(WriteConflict):
+    """The order changed between reading it and saving the move: as after any write conflict, the
+    transaction is rolled back and `TransactionRunner.run` runs it again from its first read."""
 
 
 class OrderNotices:
@@ -171,15 +172,18 @@ class OrderService:
         supplier = (await self._repos.suppliers.get_many([product.supplier_key]))[0]
         origin = supplier.country if supplier is not None else None
         line = OrderLine(product.key, dict(product.titles), command.quantity, pricing.unit_price)
+
+        async def write(outbox: OutboxRecorder) -> Order:
+            order = self._new_order(buyer, product, line, pricing.total, command, origin, outbox.now)
+            await self._repos.orders.insert(order)
+            kind = NotificationKind.NEW_ORDER
+            await self.notices.tell(outbox, order, kind, "supplier", order.status.value, True)
+            await self._repos.idempotency.complete(claim, {"order": order.key}, outbox.now)
+            return order
+
         for attempt in range(NUMBER_ATTEMPTS):
             try:
-                async with self._transactions.begin() as outbox:
-                    order = self._new_order(buyer, product, line, pricing.total, command, origin, outbox.now)
-                    await self._repos.orders.insert(order)
-                    kind = NotificationKind.NEW_ORDER
-                    await self.notices.tell(outbox, order, kind, "supplier", order.status.value, True)
-                    await self._repos.idempotency.complete(claim, {"order": order.key}, outbox.now)
-                return OrderResult(order, [])
+                return OrderResult(await self._transactions.run(write), [])
             except DuplicateKeyError:
                 # Two orders drew the same random number: rare, and the unique index caught it.
                 if attempt + 1 == NUMBER_ATTEMPTS:
@@ -272,20 +276,19 @@ class OrderService:
     async def apply(
         self, order: Order, to: OrderStatus, via: Via, note: str | None, field: Sequence[str]
     ) -> OrderResult:
-        """One move in its own transaction; a concurrent move in between makes it re-read and re-decide."""
-        for _ in range(3):
-            try:
-                async with self._transactions.begin() as outbox:
-                    moved = await self.move_within(outbox, order, to, via, note, field)
-                if isinstance(moved, Violation):
-                    return failed(moved)
-                return OrderResult(moved, [])
-            except ConcurrentChange:
-                reloaded = await self._repos.orders.get(order.key)
-                if reloaded is None:
-                    return failed(not_found(field, "That order"))
-                order = reloaded
-        raise RuntimeError(f"order {order.key} kept changing under a move")
+        """One move in its own transaction, decided on the order as it is there: a concurrent move
+        makes it re-read and decide again (the second of two cancels finds it cancelled)."""
+
+        async def write(outbox: OutboxRecorder) -> Order | Violation:
+            current = await self._repos.orders.get(order.key)
+            if current is None:
+                return not_found(field, "That order")
+            return await self.move_within(outbox, current, to, via, note, field)
+
+        moved = await self._transactions.run(write)
+        if isinstance(moved, Violation):
+            return failed(moved)
+        return OrderResult(moved, [])
 
     async def move_within(
         self,

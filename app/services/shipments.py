@@ -17,7 +17,7 @@ from app.domain.shipments import (
     carrier_key,
     lane_of,
 )
-from app.services.orders import ConcurrentChange, OrderResult, OrderService, failed
+from app.services.orders import OrderResult, OrderService, failed
 from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.repositories import Repositories
 
@@ -82,28 +82,27 @@ class ShipmentService:
             return await self._add(supplier, command, claim)
 
     async def _add(self, supplier: Account, command: ShipmentCommand, claim: Claim) -> OrderResult:
-        for _ in range(3):
+        async def write(outbox: OutboxRecorder) -> OrderResult:
+            # The order and its parcels as they are inside the transaction: after a concurrent move (two
+            # first parcels at once both ship the order) this runs again and decides on what it left.
             found = await self._orders.visible(supplier, command.order_key, ("input", "orderId"))
             if isinstance(found, Violation):
                 return failed(found)
-            existing = [
-                s
-                for s in (await self._repos.shipments.of_orders([found.key]))[0]
-                if carrier_key(s.carrier) == carrier_key(command.carrier)
+            known = (await self._repos.shipments.of_orders([found.key]))[0]
+            same_parcel = any(
+                carrier_key(s.carrier) == carrier_key(command.carrier)
                 and s.tracking_number == command.tracking_number.strip()
-            ]
-            if not existing and (violations := check_shipment(command, found)):
-                return failed(*violations)
-            try:
-                async with self._transactions.begin() as outbox:
-                    order = found
-                    if not existing:
-                        order = await self._ship(outbox, found, command)
-                    await self._repos.idempotency.complete(claim, {"order": order.key}, outbox.now)
-                return OrderResult(order, [])
-            except ConcurrentChange:
-                continue
-        raise RuntimeError("the order kept changing while adding a shipment")
+                for s in known
+            )
+            order = found
+            if not same_parcel:
+                if violations := check_shipment(command, found):
+                    return failed(*violations)
+                order = await self._ship(outbox, found, command)
+            await self._repos.idempotency.complete(claim, {"order": order.key}, outbox.now)
+            return OrderResult(order, [])
+
+        return await self._transactions.run(write)
 
     async def _ship(self, outbox: OutboxRecorder, order: Order, command: ShipmentCommand) -> Order:
         shipment = Shipment(

@@ -37,21 +37,24 @@ class TrackingService:
 
     async def ingest(self, delivery: TrackingDelivery, raw_body: str) -> TrackingResult:
         """All matching shipments (consolidated cargo may share a number) change in one transaction."""
-        shipments = await self._repos.shipments.by_tracking(delivery.carrier, delivery.tracking_number)
-        if not shipments:
-            return TrackingResult(0, 0)
-        added = 0
-        async with self._transactions.begin() as outbox:
+
+        async def write(outbox: OutboxRecorder) -> TrackingResult:
+            # Read inside the transaction: deliveries of one parcel at once are merged one after another.
+            shipments = await self._repos.shipments.by_tracking(delivery.carrier, delivery.tracking_number)
+            added = 0
             for shipment in shipments:
                 added += await self._update(outbox, shipment, delivery)
-            await self._repos.tracking_log.add(
-                f"{outbox.now:013d}-{secrets.token_hex(6)}",
-                delivery.carrier,
-                delivery.tracking_number,
-                raw_body,
-                outbox.now,
-            )
-        return TrackingResult(len(shipments), added)
+            if shipments:
+                await self._repos.tracking_log.add(
+                    f"{outbox.now:013d}-{secrets.token_hex(6)}",
+                    delivery.carrier,
+                    delivery.tracking_number,
+                    raw_body,
+                    outbox.now,
+                )
+            return TrackingResult(len(shipments), added)
+
+        return await self._transactions.run(write)
 
     async def _update(self, outbox: OutboxRecorder, shipment: Shipment, delivery: TrackingDelivery) -> int:
         merged = merge(shipment, delivery)

@@ -13,7 +13,10 @@ from app.store.port import WriteConflict
 from app.store.repositories import Repositories
 
 T = TypeVar("T")
-CONFLICT_ATTEMPTS = 6
+CONFLICT_BUDGET_SECONDS = 10.0
+"""How long `run` keeps retrying a transaction that meets concurrent writers (PyMongo's own
+`with_transaction` allows 120 s). A budget of time rather than of attempts: under load the winner of
+a hot document holds it longer, and its rivals fail more often in that time."""
 
 
 def now_ms() -> int:
@@ -38,7 +41,9 @@ class TransactionRunner:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[OutboxRecorder]:
-        """Yields the recorder for outbox entries; the local dispatcher is woken after the commit."""
+        """Yields the recorder for outbox entries; the local dispatcher is woken after the commit.
+
+        One attempt: a write that can meet a concurrent writer goes through `run` instead."""
         recorder = OutboxRecorder(self._repos, now_ms())
         async with self._repos.database.transaction():
             yield recorder
@@ -50,13 +55,15 @@ class TransactionRunner:
 
         `body` must read what it changes inside the transaction, so a second run sees the winner's write.
         """
-        attempt = 1
+        deadline = time.monotonic() + CONFLICT_BUDGET_SECONDS
+        attempt = 0
         while True:
             try:
                 async with self.begin() as outbox:
                     return await body(outbox)
             except WriteConflict:
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise
-                await asyncio.sleep(random.uniform(0.005, 0.02) * 2**attempt)
                 attempt += 1
+                if time.monotonic() > deadline:
+                    raise
+                # Growing and jittered, so that the writers of one document do not meet again in step.
+                await asyncio.sleep(random.uniform(0.5, 1.0) * min(0.01 * 2**attempt, 0.3))
