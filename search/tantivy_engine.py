@@ -85,7 +85,7 @@ class TantivyEngine(SearchEngine):
         else:
             field, descending = SORT_FIELDS[sort]
             bound = after_bound(ix.schema, field, descending, q.after)
-            paged = combine(query, bound)
+            paged = combine(query, bound) if bound else query
             total, page = sorted_page(searcher, query, paged, field, descending, q.first, q.count)
         hits = self._hits(searcher, page, q.text, q.locale)
         facets = run_facets(searcher, text, others, active, FACETS) if q.facets else {}
@@ -106,7 +106,8 @@ class TantivyEngine(SearchEngine):
             total, page = relevance_page(searcher, ix.schema, query, q.first, q.after)
         else:
             bound = after_bound(ix.schema, "k_new", True, q.after)
-            total, page = sorted_page(searcher, query, combine(query, bound), "k_new", True, q.first)
+            paged = combine(query, bound) if bound else query
+            total, page = sorted_page(searcher, query, paged, "k_new", True, q.first)
         return SearchHits(total, self._hits(searcher, page, q.text, q.locale))
 
     def _hits(

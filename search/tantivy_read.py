@@ -37,12 +37,19 @@ def sorted_page(
     counted: bool = True,
 ) -> tuple[int, list[Scored]]:
     """The total of `query` (only when `counted`: counting visits every match, the page does not; else
-    the page's length), and the first hits of `paged` (query plus keyset bound) by one sort key."""
-    total = count(searcher, query) if counted else 0
-    if first <= 0 or (counted and total == 0):
-        return total, []
+    the page's length), and the first hits of `paged` (query plus keyset bound) by one sort key. A first
+    page (`paged` is `query`) is counted by the search that reads it."""
+    if first <= 0:
+        return (count(searcher, query) if counted else 0), []
+    counted_here = counted and paged is query
+    total = count(searcher, query) if counted and not counted_here else 0
+    if counted and not counted_here and total == 0:
+        return 0, []
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
-    found = searcher.search(paged, limit=first, count=False, order_by_field=field, order=order).hits
+    result = searcher.search(paged, limit=first, count=counted_here, order_by_field=field, order=order)
+    if counted_here:
+        total = int(result.count or 0)  # type: ignore[attr-defined]  # the stub omits SearchResult.count
+    found = result.hits
     keys = searcher.fast_field_values(field, [address for _, address in found])
     page: list[Scored] = [([int(key or 0)], address) for key, (_, address) in zip(keys, found, strict=True)]
     return (total if counted else len(page)), page
