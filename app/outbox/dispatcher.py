@@ -55,6 +55,7 @@ class Dispatcher:
         self._concurrency = concurrency
         self._owner = f"dispatcher-{secrets.token_hex(4)}"
         self._wake = asyncio.Event()
+        self._polling = asyncio.Lock()
         self.stats = DispatcherStats()
 
     def wake(self) -> None:
@@ -86,14 +87,27 @@ class Dispatcher:
     async def _work(self) -> None:
         while True:
             try:
-                busy = await self.run_once()
+                entry = await self._outbox.claim(self._owner, now_ms(), self._lease_ms)
+                if entry is not None:
+                    # Recruit the idle workers: one of them keeps polling while this one works.
+                    self._wake.set()
+                    await self._perform(entry)
             except Exception:
                 log.exception("outbox claim failed")
-                busy = False
-            if not busy:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+                entry = None
+            if entry is None:
+                await self._idle()
+
+    async def _idle(self) -> None:
+        """One idle worker polls (one claim query per poll, not one per worker); the others sleep
+        until a local commit or a worker's find wakes them."""
+        self._wake.clear()
+        if self._polling.locked():
+            await self._wake.wait()
+            return
+        async with self._polling:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._idle_poll)
 
     async def _perform(self, entry: OutboxEntry) -> None:
         handler = self._handlers.get(entry.kind)
