@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.api.harness import Api, _on_server
-from tests.api.test_orders_support import order_in, order_key, outbox_entries, set_status, ship
+from tests.api.test_orders_support import order_in, order_key, outbox_entries, outbox_ids, set_status, ship
 
 STATUSES = [
     "PENDING_CONFIRMATION",
@@ -108,10 +108,10 @@ async def test_every_move_appends_to_the_timeline_oldest_first(api: Api) -> None
 
 async def test_setting_the_current_status_again_adds_nothing(api: Api) -> None:
     _, supplier, order_id = await order_in(api, "CONFIRMED")
-    before = await outbox_entries(api, "notify", order_key(order_id))
+    before = await outbox_ids(api, "notify", order_key(order_id))
     payload = await set_status(api, supplier, order_id, "CONFIRMED")
     assert [t["status"] for t in payload["order"]["timeline"]] == ["PENDING_CONFIRMATION", "CONFIRMED"]
-    assert await outbox_entries(api, "notify", order_key(order_id)) == before
+    assert await outbox_ids(api, "notify", order_key(order_id)) == before
 
 
 async def test_a_note_and_a_cancel_reason_are_kept_on_the_timeline(api: Api) -> None:

@@ -194,6 +194,11 @@ async def tracking(api: Api, token: str, order_id: str) -> dict[str, Any]:
     return order
 
 
+async def outbox_ids(api: Api, kind: str, target_key: str | None = None) -> list[str]:
+    """Which entries there are, whatever the dispatcher has done with them meanwhile."""
+    return [e["_id"] for e in await outbox_entries(api, kind, target_key)]
+
+
 async def outbox_entries(api: Api, kind: str, target_key: str | None = None) -> list[dict[str, Any]]:
     """The outbox entries of a kind (for notify: of one order), oldest first."""
     outbox = api.state.engines.ports.repos.database.collection("outbox")  # type: ignore[union-attr]
