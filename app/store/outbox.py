@@ -46,20 +46,20 @@ class OutboxRepository:
         return key
 
     async def claim(self, owner: str, now: int, lease_ms: int) -> OutboxEntry | None:
-        """Takes the oldest due entry, or one whose lease ran out because its holder died."""
+        """Takes an entry whose lease ran out because its holder died, else the oldest due one. Two
+        queries, each served by one index: the dispatcher polls, and an `$or` of the two scanned every
+        entry ever done on SecantusDB (167 ms a claim at 5,000 done entries, against 1 ms each)."""
+        claimed = {
+            "$set": {"status": LEASED, "lease_until": now + lease_ms, "owner": owner},
+            "$inc": {"attempts": 1},
+        }
         doc = await self._entries.find_one_and_update(
-            {
-                "$or": [
-                    {"status": PENDING, "available_at": {"$lte": now}},
-                    {"status": LEASED, "lease_until": {"$lt": now}},
-                ]
-            },
-            {
-                "$set": {"status": LEASED, "lease_until": now + lease_ms, "owner": owner},
-                "$inc": {"attempts": 1},
-            },
-            sort=[("available_at", 1)],
+            {"status": LEASED, "lease_until": {"$lt": now}}, claimed, sort=[("lease_until", 1)]
         )
+        if doc is None:
+            doc = await self._entries.find_one_and_update(
+                {"status": PENDING, "available_at": {"$lte": now}}, claimed, sort=[("available_at", 1)]
+            )
         return _entry_from_doc(doc) if doc else None
 
     async def complete(self, key: str, owner: str) -> None:

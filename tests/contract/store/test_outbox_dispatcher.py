@@ -69,3 +69,23 @@ async def test_entries_found_by_the_poll_are_worked_on_by_every_worker(database:
     # then the poller's find woke the others: entries ran side by side, not one after another
     assert dispatcher.stats.done == WORKERS
     assert most >= 2
+
+
+async def test_a_claim_takes_a_dead_holders_entry_then_the_oldest_due_and_nothing_else(
+    database: Database,
+) -> None:
+    # given: an entry due later, two due now, and one whose holder's lease ran out
+    outbox = OutboxRepository(database)
+    now = now_ms()
+    await outbox.add("later", {}, now, available_at=now + 60_000)
+    first = await outbox.add("due", {}, now - 2)
+    second = await outbox.add("due", {}, now - 1)
+    abandoned = await outbox.add("abandoned", {}, now - 10)
+    taken = await outbox.claim("dead-worker", now - 5, lease_ms=1)
+    assert taken is not None and taken.key == abandoned
+    # when a live worker claims until nothing is left
+    keys = []
+    while (entry := await outbox.claim("live-worker", now, lease_ms=30_000)) is not None:
+        keys.append(entry.key)
+    # then: the abandoned one first, then the due ones oldest first; not the later one, none twice
+    assert keys == [abandoned, first, second]
