@@ -34,13 +34,24 @@ if [ -x "$shared" ]; then
   .venv/bin/python "$shared" "$schema"
   rm -f "$schema"
 fi
-# Every suite on the embedded default (the contract suites reach every engine that runs here) ...
-.venv/bin/pytest -q "$@"
-# ... then the API suite once more on the distributed shape: MongoDB wire, OpenSearch and Redis
-# (stand-ins started on loopback, or the real servers named by MONGODB_URL, ELASTICSEARCH_URL, REDIS_URL).
-# Suites that serve their own embedded app whatever the shape (fuzzing, throttling,
-# Firebase mode) or only check the HTTP layer (the spec audit) ran above and are not repeated here.
-BUYER_SHAPE=distributed .venv/bin/pytest -q tests/api \
+# Every suite on the embedded default (the contract suites reach every engine that runs here), and
+# beside it the API suite once more on the distributed shape: MongoDB wire, OpenSearch and Redis
+# (stand-ins started on loopback, or the real servers named by MONGODB_URL, ELASTICSEARCH_URL,
+# REDIS_URL). The two run side by side: the distributed leg is bound by the stand-in MongoDB
+# server's one core, the embedded one by pytest's. Suites that serve their own embedded app whatever
+# the shape (fuzzing, throttling, Firebase mode) or only check the HTTP layer (the spec audit) are not
+# repeated there. The distributed leg's output is printed when both are done.
+distributed_dir=$(mktemp -d)
+BUYER_SHAPE=distributed .venv/bin/pytest -q tests/api --basetemp="$distributed_dir/tmp" \
   --ignore=tests/api/test_edge_fuzz.py --ignore=tests/api/test_edge_audit.py \
   --ignore=tests/api/test_edge_throttle.py \
-  --ignore=tests/api/test_viewer_firebase.py "$@"
+  --ignore=tests/api/test_viewer_firebase.py "$@" >"$distributed_dir/log" 2>&1 &
+distributed=$!
+embedded_status=0
+.venv/bin/pytest -q "$@" || embedded_status=$?
+distributed_status=0
+wait "$distributed" || distributed_status=$?
+echo "--- the API suite on the distributed shape (BUYER_SHAPE=distributed)"
+cat "$distributed_dir/log"
+rm -rf "$distributed_dir"
+[ "$embedded_status" = 0 ] && [ "$distributed_status" = 0 ]
