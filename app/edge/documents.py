@@ -22,7 +22,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-from app.edge.limits import MAX_TOKENS, Shape, shape_of
+from app.edge.limits import MAX_TOKENS, CountedFields, Shape, shape_of
 
 
 class TooManyTokens(Exception):
@@ -38,6 +38,8 @@ class Prepared:
     errors: list[GraphQLError]
     fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
     shapes: dict[str | None, Shape] = field(default_factory=dict)
+    counted: CountedFields = field(default_factory=dict)
+    """The actual-cost walk's collected fields (keyed by node ids, so they live with this document)."""
 
     def operation(self, name: str | None) -> OperationDefinitionNode | None:
         if self.document is None:

@@ -39,6 +39,11 @@ MAX_COST = 1000
 MAX_TOKENS = 5000
 MUTATION_BASE_COST = 10
 
+Counted = tuple[str, FieldNode, GraphQLField]
+"""A field whose value counts toward the actual cost: response key, node and definition."""
+CountedFields = dict[tuple[int, str], list[Counted]]
+"""The counted fields of each (selection set, concrete type) of one document, kept with it."""
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -96,11 +101,13 @@ class CostCalculator:
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        counted: CountedFields | None = None,
     ) -> None:
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
         self._memo: dict[tuple[int, str], int] = {}
+        self._counted: CountedFields = {} if counted is None else counted
 
     def operation_cost(self, operation: OperationDefinitionNode) -> int:
         root = self._schema.get_root_type(operation.operation)
@@ -232,20 +239,35 @@ class CostCalculator:
         if not isinstance(value, Mapping) or selection_set is None:
             return 0
         named = get_named_type(parent)
-        members: list[GraphQLNamedType] = (
-            list(self._schema.get_possible_types(named))
-            if isinstance(named, GraphQLUnionType | GraphQLInterfaceType)
-            else [named]
-        )
+        if not isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
+            return sum(
+                self._actual_field(child, child_field, value[key])
+                for key, child, child_field in self._counted_fields(named, selection_set)
+                if key in value
+            )
         counted: set[str] = set()
         total = 0
-        for member in members:
-            for child, child_field in self._fields(member, selection_set):
-                key = child.alias.value if child.alias else child.name.value
+        for member in self._schema.get_possible_types(named):
+            for key, child, child_field in self._counted_fields(member, selection_set):
                 if key in value and key not in counted:
                     counted.add(key)
                     total += self._actual_field(child, child_field, value[key])
         return total
+
+    def _counted_fields(self, member: GraphQLNamedType, selection_set: SelectionSetNode) -> list[Counted]:
+        """The fields of a selection that can cost anything (leaves cost 0), collected once per
+        document: the walk over every item of every list is most of what the actual cost costs."""
+        memo_key = (id(selection_set), member.name)
+        found = self._counted.get(memo_key)
+        if found is None:
+            first: dict[str, Counted] = {}
+            for child, child_field in self._fields(member, selection_set):
+                key = child.alias.value if child.alias else child.name.value
+                if key not in first:  # a response key counts once, as it is answered once
+                    first[key] = (key, child, child_field)
+            found = [c for c in first.values() if not is_leaf_type(get_named_type(c[2].type))]
+            self._counted[memo_key] = found
+        return found
 
     def _argument(self, node: FieldNode, field: GraphQLField, name: str) -> Any:
         definition = field.args.get(name)

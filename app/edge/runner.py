@@ -158,7 +158,7 @@ class Runner:
             )
         variables = self._coerce(operation, params.variables or {})
         canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS, default=repr)
-        calculator = CostCalculator(self.schema, prepared.fragments, variables)
+        calculator = CostCalculator(self.schema, prepared.fragments, variables, prepared.counted)
         cost = self._cost(prepared, operation, canonical, calculator)
         if cost > MAX_COST:
             raise _too_complex(f"Cost {cost} exceeds the limit of {MAX_COST}.", "cost", cost, MAX_COST)

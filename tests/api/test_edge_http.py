@@ -122,3 +122,12 @@ async def test_actual_cost_counts_what_the_response_holds(api: Api) -> None:
     verticals = len(body["data"]["verticals"])
     assert cost["actualQueryCost"] == verticals
     assert cost["requestedQueryCost"] == 1
+
+
+async def test_actual_cost_counts_a_field_selected_twice_once(api: Api) -> None:
+    query = (
+        "query V { verticals { coverImage { width } ...Cover } } "
+        "fragment Cover on Vertical { coverImage { height } }"
+    )
+    body = (await api.post(query, token=api.token())).json()
+    assert body["extensions"]["cost"]["actualQueryCost"] == len(body["data"]["verticals"])
