@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from app.auth.port import TokenVerifier
+from app.auth.remembered import RememberedVerifier
 from app.broker import open_broker
 from app.broker.port import Broker
 from app.cache.port import ResponseCache
@@ -83,6 +84,10 @@ def open_push(settings: Settings) -> PushSender:
 
 
 def open_verifier(settings: Settings, secrets: Secrets) -> TokenVerifier:
+    return RememberedVerifier(_token_verifier(settings, secrets))
+
+
+def _token_verifier(settings: Settings, secrets: Secrets) -> TokenVerifier:
     if settings.auth_mode == "local":
         from app.auth.local import LocalVerifier
 
