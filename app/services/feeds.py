@@ -22,6 +22,7 @@ from app.services.candidate_pool import (
     candidate,
     supplier_quality,
 )
+from app.services.first_pages import FirstPages, RankedFrom
 from app.services.interests import InterestService
 from app.store.feed_snapshots import Snapshot, SnapshotEntry
 from app.store.repositories import Repositories
@@ -61,6 +62,7 @@ class FeedService:
         self._search = search
         self._interests = interests
         self._pool = CandidatePool(search, repos.suppliers, POOL_PERIOD_MS)
+        self._first_pages = FirstPages()
         self._pruned_at = 0
 
     async def page(
@@ -92,6 +94,12 @@ class FeedService:
         profile, excluded = await self._profile(viewer)
         calls = _calls(profile, vertical_key, 1)
         pooled = await asyncio.gather(*(self._pooled(call, now) for call in calls))
+        inputs = RankedFrom.of(profile, excluded, pooled)
+        page_key = (viewer.buyer_key or "-", vertical_key)
+        reused = self._first_pages.get(page_key, inputs, fetch, now)
+        # The pruning of another process, whose clock may run ahead, can have removed it.
+        if reused is not None and await self._repos.feed_snapshots.still_held(reused.key, now):
+            return reused
         candidates = _merged([p.candidates for p in pooled], excluded)
         quality = {key: q for p in pooled for key, q in p.quality.items()}
         count = max(fetch, SNAPSHOT_BATCH)
@@ -104,6 +112,7 @@ class FeedService:
             expires_at=now + SNAPSHOT_TTL_MS,
         )
         await self._repos.feed_snapshots.create(snapshot, viewer.buyer_key or "-", now)
+        self._first_pages.keep(page_key, inputs, snapshot, now)
         if now - self._pruned_at >= PRUNE_EVERY_MS:
             # Expired snapshots only cost space (reads check `expires_at`), so one sweep a minute.
             self._pruned_at = now

@@ -83,6 +83,10 @@ class FeedSnapshotRepository:
         doc = await self._snapshots.find_one({"_id": key, "expires_at": {"$gt": now}})
         return snapshot_from_doc(doc) if doc else None
 
+    async def still_held(self, key: str, now: int) -> bool:
+        """Whether the snapshot is there and not expired, without reading its entries."""
+        return await self._snapshots.count_documents({"_id": key, "expires_at": {"$gt": now}}) > 0
+
     async def extend(self, key: str, entries: Sequence[SnapshotEntry], exhausted: bool) -> None:
         await self._snapshots.update_one(
             {"_id": key},
