@@ -38,6 +38,7 @@ def print_report(results: Results, console: Console) -> None:
         "req/s",
         "p50 ms",
         "p99 ms",
+        "CPU ms/req",
         "store/req",
         "search/req",
         "req/s stats",
@@ -47,13 +48,14 @@ def print_report(results: Results, console: Console) -> None:
     for name in OPERATIONS:
         measured = results.operation(name)
         if measured.na and not measured.load:
-            table.add_row(name, f"n/a ({_short(measured.na)})", *[""] * 6)
+            table.add_row(name, f"n/a ({_short(measured.na)})", *[""] * 7)
             continue
         stats = measured.load.get("stats")
-        row = [*_load_cells(measured.load.get("plain")), *_calls(measured), *_load_cells(stats)[::2]]
+        cpu = "-" if measured.cpu_ms is None else f"{measured.cpu_ms:.1f}"
+        row = [*_load_cells(measured.load.get("plain")), cpu, *_calls(measured), *_load_cells(stats)[::2]]
         table.add_row(name, *row)
     raw = results.raw
-    raw_row = [*_load_cells(raw.get("plain")), "-", "-", *_load_cells(raw.get("stats"))[::2]]
+    raw_row = [*_load_cells(raw.get("plain")), "-", "-", "-", *_load_cells(raw.get("stats"))[::2]]
     table.add_row("raw route (ProductPage bytes)", *raw_row)
     console.print(table)
     for name in ("ProductPage", "ProductPage (cache hit)"):

@@ -16,6 +16,8 @@ class Measured:
     """Per pass: `plain` served without QUERY_STATS (the figures), `stats` with it (the calls per request)."""
     store_calls: int | None = None
     search_calls: int | None = None
+    cpu_ms: float | None = None
+    """The server's CPU time per request, asked one at a time (no queueing in it)."""
     na: str | None = None
     """Why it could not be measured."""
 
