@@ -18,10 +18,18 @@ class CountingCollection:
         return await self._inner.find_one(filter, sort=sort)
 
     async def find(
-        self, filter: Filter, *, sort: SortSpec | None = None, limit: int = 0, skip: int = 0
+        self,
+        filter: Filter,
+        *,
+        sort: SortSpec | None = None,
+        limit: int = 0,
+        skip: int = 0,
+        projection: Sequence[str] | None = None,
     ) -> AsyncIterator[Document]:
         count_store_call()
-        async for document in self._inner.find(filter, sort=sort, limit=limit, skip=skip):
+        async for document in self._inner.find(
+            filter, sort=sort, limit=limit, skip=skip, projection=projection
+        ):
             yield document
 
     async def count_documents(self, filter: Filter) -> int:
@@ -79,6 +87,9 @@ class CountingDatabase:
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         return self._inner.transaction()
+
+    def in_transaction(self) -> bool:
+        return self._inner.in_transaction()
 
     async def ping(self) -> None:
         await self._inner.ping()

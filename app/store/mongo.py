@@ -83,6 +83,9 @@ class MongoDatabase:
     def collection(self, name: str) -> MongoCollection:
         return MongoCollection(self._db[name], self._current_session)
 
+    def in_transaction(self) -> bool:
+        return self._current_session() is not None
+
     def _current_session(self) -> AsyncClientSession | None:
         session = self._session.get()
         return session if session is not None and session.in_transaction else None
@@ -144,6 +147,15 @@ def _with_generated_id(filter: Filter, update: Update) -> Update:
     return {**update, "$setOnInsert": on_insert}
 
 
+def _projection(names: Sequence[str]) -> dict[str, int]:
+    """MongoDB's projection of top-level `names`; `_id: 1` keeps an empty one a projection (`{}` reads
+    as "every field"). Dotted names are refused, as the SQLite engine refuses them."""
+    for name in names:
+        if not name or "." in name or name.startswith("$"):
+            raise ValueError(f"a projection names top-level fields only, not {name!r}")
+    return {"_id": 1, **{name: 1 for name in names}}
+
+
 class MongoCollection:
     def __init__(
         self, collection: AsyncCollection[Document], session: Callable[[], AsyncClientSession | None]
@@ -158,16 +170,28 @@ class MongoCollection:
             )
 
     def find(
-        self, filter: Filter, *, sort: SortSpec | None = None, limit: int = 0, skip: int = 0
+        self,
+        filter: Filter,
+        *,
+        sort: SortSpec | None = None,
+        limit: int = 0,
+        skip: int = 0,
+        projection: Sequence[str] | None = None,
     ) -> AsyncIterator[Document]:
-        return self._find(filter, sort, limit, skip)
+        fields = None if projection is None else _projection(projection)
+        return self._find(filter, sort, limit, skip, fields)
 
     async def _find(
-        self, filter: Filter, sort: SortSpec | None, limit: int, skip: int
+        self, filter: Filter, sort: SortSpec | None, limit: int, skip: int, fields: dict[str, int] | None
     ) -> AsyncIterator[Document]:
         async with _errors():
             cursor = self._collection.find(
-                filter, sort=list(sort) if sort else None, limit=limit, skip=skip, session=self._session()
+                filter,
+                projection=fields,
+                sort=list(sort) if sort else None,
+                limit=limit,
+                skip=skip,
+                session=self._session(),
             )
             try:
                 async for document in cursor:

@@ -13,6 +13,8 @@ top-level `$and` / `$or`.
 Update operators: `$set`, `$unset`, `$inc`, `$max`, `$min`, `$setOnInsert`, `$push` (with
 `$each` and negative `$slice`), `$addToSet` (with `$each`), `$pull` (equality only).
 Sort: a list of (field, 1 | -1); missing values sort first ascending, as MongoDB does.
+Projection (`find` only): a list of top-level field names; each result then holds `_id` and
+those fields only (a field the document lacks is absent), as MongoDB's `{field: 1, ...}`.
 
 Transactions: `async with database.transaction():` makes every call of every collection
 of that database inside the block part of one transaction (through a context variable),
@@ -49,7 +51,13 @@ class Collection(Protocol):
     async def find_one(self, filter: Filter, *, sort: SortSpec | None = None) -> Document | None: ...
 
     def find(
-        self, filter: Filter, *, sort: SortSpec | None = None, limit: int = 0, skip: int = 0
+        self,
+        filter: Filter,
+        *,
+        sort: SortSpec | None = None,
+        limit: int = 0,
+        skip: int = 0,
+        projection: Sequence[str] | None = None,
     ) -> AsyncIterator[Document]: ...
 
     async def count_documents(self, filter: Filter) -> int: ...
@@ -89,6 +97,11 @@ class Database(Protocol):
     def collection(self, name: str) -> Collection: ...
 
     def transaction(self) -> AbstractAsyncContextManager[None]: ...
+
+    def in_transaction(self) -> bool:
+        """Whether a call made here now would be part of a `transaction()` block (whose reads may
+        see writes that a rollback later discards)."""
+        ...
 
     async def ping(self) -> None:
         """Raises StoreUnavailable when the engine cannot be reached."""

@@ -104,6 +104,9 @@ class SqliteDatabase:
             finally:
                 self._tx.reset(token)
 
+    def in_transaction(self) -> bool:
+        return self._current() is not None
+
     async def ping(self) -> None:
         async with self.reading(None):
             self.execute("SELECT 1").fetchall()

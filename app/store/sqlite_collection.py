@@ -19,7 +19,9 @@ from app.store.sqlite_query import (
     compile_filter,
     compile_sort,
     index_columns,
+    json_path,
     quote_identifier,
+    split_path,
     unique_index_columns,
 )
 
@@ -44,6 +46,13 @@ def _with_id_first(doc: Document) -> Document:
     return {"_id": identifier, **{k: v for k, v in doc.items() if k != "_id"}}
 
 
+def _top_level_path(name: str) -> str:
+    """The JSON path literal of a projected field, which must be a top-level field name."""
+    if not name or "." in name or name.startswith("$"):
+        raise ValueError(f"a projection names top-level fields only, not {name!r}")
+    return json_path(split_path(name))
+
+
 class SqliteCollection:
     def __init__(self, database: SqliteDatabase, name: str) -> None:
         self._db = database
@@ -56,9 +65,19 @@ class SqliteCollection:
         return orjson.loads(rows[0][0]) if rows else None
 
     def find(
-        self, filter: Filter, *, sort: SortSpec | None = None, limit: int = 0, skip: int = 0
+        self,
+        filter: Filter,
+        *,
+        sort: SortSpec | None = None,
+        limit: int = 0,
+        skip: int = 0,
+        projection: Sequence[str] | None = None,
     ) -> AsyncIterator[Document]:
-        return self._find(filter, sort, limit, skip)
+        if projection is None:
+            return self._find(filter, sort, limit, skip)
+        fields = [name for name in dict.fromkeys(projection) if name != "_id"]
+        columns = ", ".join(["id", *[f"doc -> {_top_level_path(name)}" for name in fields]])
+        return self._find_fields(filter, sort, limit, skip, columns, fields)
 
     async def _find(
         self, filter: Filter, sort: SortSpec | None, limit: int, skip: int
@@ -67,6 +86,20 @@ class SqliteCollection:
             rows = self._select("doc", filter, sort, limit, skip)
         for (text,) in rows:
             yield orjson.loads(text)
+
+    async def _find_fields(
+        self, filter: Filter, sort: SortSpec | None, limit: int, skip: int, columns: str, fields: list[str]
+    ) -> AsyncIterator[Document]:
+        """`find` with a projection. `doc -> '$.f'` is the field's JSON text (NULL when it is missing),
+        which keeps its type exactly (`json_extract` gives true as 1 and an object as a str)."""
+        async with self._db.reading(self._name):
+            rows = self._select(columns, filter, sort, limit, skip)
+        for identifier, *values in rows:
+            doc: Document = {"_id": identifier}
+            for name, text in zip(fields, values, strict=True):
+                if text is not None:
+                    doc[name] = orjson.loads(text)
+            yield doc
 
     async def count_documents(self, filter: Filter) -> int:
         async with self._db.reading(self._name):

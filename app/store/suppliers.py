@@ -6,8 +6,13 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from app.domain.suppliers import Certificate, CertificateKind, Supplier
+from app.store.decoded import DecodedMemo
 from app.store.port import Collection, Database, Document
 from app.store.verticals import image_from_doc, image_to_doc
+
+# Decoded suppliers kept per process: about 1.5 KB each, so 50,000 are ~75 MB; a catalog has one
+# supplier per 25 products, so with 1,000,000 products (40,000 suppliers) every supplier fits.
+MEMO_CAPACITY = 50_000
 
 
 def supplier_from_doc(doc: Document) -> Supplier:
@@ -57,13 +62,14 @@ def supplier_to_doc(supplier: Supplier) -> Document:
 class SupplierRepository:
     def __init__(self, database: Database) -> None:
         self._suppliers: Collection = database.collection("suppliers")
+        self._decoded = DecodedMemo(database, self._suppliers, supplier_from_doc, MEMO_CAPACITY)
 
     async def ensure_indexes(self) -> None:
         await self._suppliers.create_index([("seq", 1)])
 
     async def get_many(self, keys: Sequence[str]) -> list[Supplier | None]:
-        found = {d["_id"]: d async for d in self._suppliers.find({"_id": {"$in": list(keys)}})}
-        return [supplier_from_doc(found[k]) if k in found else None for k in keys]
+        """In key order, None for an unknown key; decoded suppliers are reused while their version holds."""
+        return await self._decoded.get_many(keys)
 
     async def insert_many(self, suppliers: Sequence[Supplier]) -> None:
         if suppliers:
@@ -92,7 +98,7 @@ class SupplierRepository:
         )
         if written is None:
             raise RuntimeError(f"upsert of supplier {key} returned nothing")
-        return supplier_from_doc(written)
+        return self._decoded.written(written)
 
     async def batches(self, size: int) -> AsyncIterator[list[Supplier]]:
         """Every supplier in key order, a batch per round trip (for reindexing)."""
