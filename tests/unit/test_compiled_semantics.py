@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import pytest
 import strawberry
 from graphql import ExecutionResult, execute
+from strawberry.permission import BasePermission
 
 from app.edge.compiled import CompiledPlans, Unsupported
 from app.edge.compiled.values import coerce_variables
@@ -25,6 +26,23 @@ from app.edge.documents import DocumentCache
 class Color(Enum):
     RED = "red"
     BLUE = "blue"
+
+
+@strawberry.input
+class WordsInput:
+    items: list[str]
+
+
+class EvenOnly(BasePermission):
+    message = "odd items are private"
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return bool(source.count % 2 == 0)
+
+
+def forty_two() -> int:
+    """A resolver taking neither the source nor the info."""
+    return 42
 
 
 @strawberry.interface
@@ -91,6 +109,26 @@ class Item:
     @strawberry.field
     def greet(self, name: str = "you", times: int = 1, color: Color = Color.RED) -> str:
         return f"{name}x{times}:{color.value}"
+
+    @strawberry.field
+    def counted(self, words: WordsInput) -> int:
+        """Changes its argument: a conversion shared between calls would count the earlier ones too."""
+        words.items.append(self.id)
+        return len(words.items)
+
+    @strawberry.field
+    def rooted(self, root: Item) -> str:
+        return f"root {root.id}"
+
+    @strawberry.field
+    def parented(self, parent: strawberry.Parent[Item], info: strawberry.Info) -> str:
+        return f"parent {parent.id} at {info.path.as_list()}"
+
+    @strawberry.field(permission_classes=[EvenOnly])
+    def guarded(self) -> str | None:
+        return f"guarded {self.id}"
+
+    constant: int = strawberry.field(resolver=forty_two)
 
 
 def item(key: int) -> Item:
@@ -175,6 +213,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("{ items(first: 2) { id child { id failsNonNull } } }", {}),
     ("{ items(first: 2) { id laterFails child { laterFails later } } }", {}),
     ("{ items(first: 3) { id child { later laterFails fails child { laterFails } } } }", {}),
+    ('{ items(first: 3) { counted(words: {items: ["a"]}) again: counted(words: {items: []}) } }', {}),
+    ("query Q($w: WordsInput!) { items(first: 2) { counted(words: $w) } }", {"w": {"items": ["x"]}}),
+    ("{ items(first: 3) { id rooted parented guarded constant } }", {}),
 ]
 
 

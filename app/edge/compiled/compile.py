@@ -32,6 +32,7 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues
 
 from app.edge.compiled import complete
+from app.edge.compiled.direct import direct_resolver
 from app.edge.compiled.info import Run
 from app.edge.compiled.leaves import leaf_serializer
 from app.edge.compiled.plan import Completer, FieldPlan, ObjectPlan, OperationPlan, Reader, ResolveInfo
@@ -121,6 +122,12 @@ class Compiler:
         nodes = [detail.node for detail in details]
         return_type = field_def.type
         resolve, read = _resolver(field_def)
+        args = static_arguments(field_def, node) if resolve is not None else {}
+        wants_info = resolve is not None
+        direct = direct_resolver(self.schema, field_def, args) if resolve is not None else None
+        if direct is not None:
+            resolve, wants_info = direct.resolve, direct.wants_info
+            args = {} if direct.literal_converted else args
         nullable = not isinstance(return_type, GraphQLNonNull)
         named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
         field = FieldPlan(
@@ -131,13 +138,13 @@ class Compiler:
             nodes=nodes,
             resolve=resolve,
             read=read,
-            args=static_arguments(field_def, node) if resolve is not None else {},
+            args=args,
             head=(name, nodes, return_type, parent),
             nullable=nullable,
             null_message=f"Cannot return null for non-nullable field {parent.name}.{name}.",
             is_typename=name == "__typename",
         )
-        field.needs_info = resolve is not None or self._completion_needs_info(return_type)
+        field.needs_info = wants_info or self._completion_needs_info(return_type)
         field.needs_path = field.needs_info or not is_leaf_type(named)
         field.complete = self.completer(return_type, details, field)
         if resolve is None and is_leaf_type(named) and not field.is_typename:

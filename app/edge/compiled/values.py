@@ -24,7 +24,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 
 # graphql-core's `execute` default; the same limit makes the same errors.
 MAX_COERCION_ERRORS = 50
-_IMMUTABLE = (str, int, float, bool, type(None), Enum)
+IMMUTABLE = (str, int, float, bool, type(None), Enum)
 
 EMPTY_VARIABLES = VariableValues({}, {})
 
@@ -88,6 +88,6 @@ def static_arguments(field_def: GraphQLField, node: FieldNode) -> dict[str, Any]
         values = get_argument_values(field_def, node, EMPTY_VARIABLES)
     except Exception:
         return None
-    if not all(isinstance(value, _IMMUTABLE) for value in values.values()):
+    if not all(isinstance(value, IMMUTABLE) for value in values.values()):
         return None
     return values
