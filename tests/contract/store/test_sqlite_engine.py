@@ -15,7 +15,7 @@ import pytest
 from app.store.doc_update import apply_update, array_paths, bson_key, upsert_seed
 from app.store.port import StoreUnavailable
 from app.store.sqlite import SqliteDatabase, open_sqlite
-from app.store.sqlite_query import compile_filter, compile_sort, field_sql
+from app.store.sqlite_query import _Compiler, compile_filter, compile_sort, field_sql
 
 
 @pytest.fixture
@@ -213,3 +213,18 @@ def test_bson_order_of_json_types() -> None:
     values = [True, [1], {"a": 1}, "b", "a", 2.5, 2, -1, None, False, {}]
     ordered = sorted(values, key=bson_key)
     assert ordered == [None, -1, 2, 2.5, "a", "b", {}, {"a": 1}, [1], False, True]
+
+
+@pytest.mark.parametrize(
+    "filter",
+    [
+        {"_id": {"$in": ["p-1", "p-2", "p-2"]}},
+        {"_id": {"$in": ["[not json]", "{x}", "p-1"]}},
+        {"_id": {"$in": []}},
+        {"_id": {"$in": ["p-1", 7]}},
+        {"_id": {"$in": ["p-1"]}, "status": "open"},
+    ],
+)
+def test_an_id_list_compiles_as_the_general_walk_does(filter: dict[str, Any]) -> None:
+    general = _Compiler(())
+    assert compile_filter(filter) == (general.document(filter), general.params)
