@@ -39,8 +39,9 @@ MAX_COST = 1000
 MAX_TOKENS = 5000
 MUTATION_BASE_COST = 10
 
-Counted = tuple[str, FieldNode, GraphQLField]
-"""A field whose value counts toward the actual cost: response key, node and definition."""
+Counted = tuple[str, FieldNode, GraphQLOutputType, bool]
+"""A field whose value counts toward the actual cost: response key, node, type, and whether it pages
+(takes `first`)."""
 CountedFields = dict[tuple[int, str], list[Counted]]
 """The counted fields of each (selection set, concrete type) of one document, kept with it."""
 
@@ -226,12 +227,18 @@ class CostCalculator:
     def _actual_field(self, node: FieldNode, field: GraphQLField, value: Any) -> int:
         if is_leaf_type(get_named_type(field.type)):
             return 0
+        return self._actual_value(node, field.type, "first" in field.args, value)
+
+    def _actual_value(self, node: FieldNode, type_: GraphQLOutputType, pages: bool, value: Any) -> int:
+        """Of a field that is not a leaf."""
         if isinstance(value, list):
-            items = sum(self._actual_selection(field.type, node.selection_set, item) for item in value)
-            return items + (2 if "first" in field.args else 0)
+            items = 0
+            for item in value:
+                items += self._actual_selection(type_, node.selection_set, item)
+            return items + (2 if pages else 0)
         if value is None:
             return 1
-        return 1 + self._actual_selection(field.type, node.selection_set, value)
+        return 1 + self._actual_selection(type_, node.selection_set, value)
 
     def _actual_selection(
         self, parent: GraphQLOutputType, selection_set: SelectionSetNode | None, value: Any
@@ -239,19 +246,18 @@ class CostCalculator:
         if not isinstance(value, Mapping) or selection_set is None:
             return 0
         named = get_named_type(parent)
-        if not isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
-            return sum(
-                self._actual_field(child, child_field, value[key])
-                for key, child, child_field in self._counted_fields(named, selection_set)
-                if key in value
-            )
-        counted: set[str] = set()
         total = 0
+        if not isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
+            for key, child, child_type, pages in self._counted_fields(named, selection_set):
+                if key in value:
+                    total += self._actual_value(child, child_type, pages, value[key])
+            return total
+        counted: set[str] = set()
         for member in self._schema.get_possible_types(named):
-            for key, child, child_field in self._counted_fields(member, selection_set):
+            for key, child, child_type, pages in self._counted_fields(member, selection_set):
                 if key in value and key not in counted:
                     counted.add(key)
-                    total += self._actual_field(child, child_field, value[key])
+                    total += self._actual_value(child, child_type, pages, value[key])
         return total
 
     def _counted_fields(self, member: GraphQLNamedType, selection_set: SelectionSetNode) -> list[Counted]:
@@ -264,8 +270,8 @@ class CostCalculator:
             for child, child_field in self._fields(member, selection_set):
                 key = child.alias.value if child.alias else child.name.value
                 if key not in first:  # a response key counts once, as it is answered once
-                    first[key] = (key, child, child_field)
-            found = [c for c in first.values() if not is_leaf_type(get_named_type(c[2].type))]
+                    first[key] = (key, child, child_field.type, "first" in child_field.args)
+            found = [c for c in first.values() if not is_leaf_type(get_named_type(c[2]))]
             self._counted[memo_key] = found
         return found
 
