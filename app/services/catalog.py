@@ -13,6 +13,7 @@ from app.domain.products import Product, RelatedCandidate, rank_related, related
 from app.domain.suppliers import Supplier
 from app.services.indexing import SEARCH_INDEX, index_entry
 from app.services.interests import InterestService, Signal
+from app.services.related import RelatedMemo
 from app.services.transactions import OutboxRecorder, TransactionRunner
 from app.store.repositories import Repositories
 from search.port import ProductQuery, SearchEngine, SearchUnavailable
@@ -48,6 +49,7 @@ class CatalogService:
         self._search = search
         self._transactions = transactions
         self._interests = interests
+        self._related = RelatedMemo()
 
     async def set_saved(self, account: Account, product_key: str | None, saved: bool) -> SaveResult:
         """Idempotent; only a real change feeds interests (saving twice is not twice the interest)."""
@@ -130,9 +132,21 @@ class CatalogService:
     async def related_keys(self, product: Product, first: int, load: LoadProducts) -> list[str]:
         """Asks search for popular products of the vertical in a price band around this one (and, when the
         band is thin, the whole vertical), then ranks them by closeness in price. `load` is the request's
-        product DataLoader, so the related products are read once and cached for the page."""
+        product DataLoader, so the related products are read once and cached for the page. The ranking
+        is kept for a while (`app.services.related`), unless search was unavailable."""
         if first <= 0:
             return []
+        memo_key = (product.key, product.version, first)
+        kept = self._related.get(memo_key)
+        if kept is not None:
+            return kept
+        keys = await self._rank_related(product, first, load)
+        if keys is None:
+            return []
+        self._related.keep(memo_key, keys)
+        return keys
+
+    async def _rank_related(self, product: Product, first: int, load: LoadProducts) -> list[str] | None:
         rates = await self._repos.rates.current()
         price, _ = usd_bounds(product, rates)
         low, high = related_price_window(price)
@@ -161,7 +175,7 @@ class CatalogService:
                 keys += [h.id for h in (await self._search.search_products(wider)).hits]
         except SearchUnavailable:
             log.warning("related products skipped: search unavailable")
-            return []
+            return None
         candidates = [
             RelatedCandidate(p.key, p.vertical_key, usd_bounds(p, rates)[0], p.popularity)
             for p in await load(keys)

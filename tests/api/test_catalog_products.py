@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.ids import to_global_id
 from app.domain.products import Product
 from tests.api.harness import Api, _on_server
+from tests.api.test_response_cache_support import new_product, retitle
 
 SEEDED = [f"p-{i:07d}" for i in range(300)]
 
@@ -223,3 +224,21 @@ async def test_related_first_above_100_is_bad_user_input(api: Api) -> None:
     query = "query($id: ID!) { product(id: $id) { related(first: 101) { id } } }"
     body = (await api.post(query, {"id": to_global_id("Product", SEEDED[0])})).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_related_products_asked_again_are_not_searched_again_until_the_product_changes(
+    api: Api,
+) -> None:
+    # given: a product whose related ones were ranked by a first page
+    product = await new_product(api, "p-0000003")
+    token = api.token(role="buyer")
+    first = await product_page(api, product.key, token=token)
+    # when
+    again = await product_page(api, product.key, token=token)
+    await retitle(api, product.key, "Retitled for related")
+    after_write = await product_page(api, product.key, token=token)
+    # then
+    assert first["extensions"]["stats"]["searchCalls"] >= 1
+    assert again["extensions"]["stats"]["searchCalls"] == 0
+    assert again["data"]["product"]["related"] == first["data"]["product"]["related"]
+    assert after_write["extensions"]["stats"]["searchCalls"] >= 1
