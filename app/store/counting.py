@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Hashable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from app.stats import count_store_call
@@ -35,6 +35,9 @@ class CountingCollection:
     async def count_documents(self, filter: Filter) -> int:
         count_store_call()
         return await self._inner.count_documents(filter)
+
+    async def change_mark(self) -> Hashable | None:
+        return await self._inner.change_mark()  # no document is read: not counted as a call
 
     async def insert_one(self, document: Document) -> None:
         count_store_call()

@@ -3,7 +3,9 @@
 For collections whose every write increments the document's `version` in the same atomic update
 (products, suppliers). A batch read first asks the store for the versions only; an entity whose
 memoized version is the stored one is reused, the rest are read in full, decoded and memoized. So a
-write by any process is seen at once: no invalidation messages, no expiry.
+write by any process is seen at once: no invalidation messages, no expiry. Where the engine offers a
+change mark (SQLite), an entity checked under the collection's current mark is reused without even
+asking for its version: nothing in the collection has changed since.
 
 Never memoized: what was read inside a transaction. Such a read may see a version the transaction
 wrote and a rollback later discards; a later write would then reach the same version number with
@@ -15,7 +17,7 @@ nobody may change the dicts they hold.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 from app.store.port import Collection, Database, Document
@@ -35,18 +37,30 @@ class DecodedMemo(Generic[T]):
         self._collection = collection
         self._decode = decode
         self._capacity = capacity
-        self._entries: OrderedDict[str, tuple[int, T]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[int, T, Hashable | None]] = OrderedDict()
+        """key -> (version, entity, the change mark it was last checked under)."""
 
     def __len__(self) -> int:
         return len(self._entries)
 
     async def get_many(self, keys: Sequence[str]) -> list[T | None]:
-        """The entities of `keys`, in key order, None for a key with no document: one read of the
-        versions of the memoized keys (none when no key is memoized), one of the other documents."""
+        """The entities of `keys`, in key order, None for a key with no document: none, one or two
+        reads (the versions of memoized keys not checked under the current mark, the other documents)."""
         entries = self._entries
         unique = list(dict.fromkeys(keys))
+        # Taken before any read, so it vouches only for what the reads below return.
+        mark = await self._collection.change_mark()
         found: dict[str, T] = {}
-        known = [key for key in unique if key in entries]
+        known: list[str] = []
+        for key in unique:
+            entry = entries.get(key)
+            if entry is None:
+                continue
+            if mark is not None and entry[2] == mark:
+                entries.move_to_end(key)
+                found[key] = entry[1]
+            else:
+                known.append(key)
         gone = set(known)
         if known:
             async for doc in self._collection.find({"_id": {"$in": known}}, projection=["version"]):
@@ -54,6 +68,7 @@ class DecodedMemo(Generic[T]):
                 gone.discard(key)
                 entry = entries.get(key)  # may have changed or gone while the read was awaited
                 if entry is not None and entry[0] == doc.get("version"):
+                    entries[key] = (entry[0], entry[1], mark)
                     entries.move_to_end(key)
                     found[key] = entry[1]
             for key in gone:  # deleted since it was memoized
@@ -65,7 +80,7 @@ class DecodedMemo(Generic[T]):
                 entity = self._decode(doc)
                 found[doc["_id"]] = entity
                 if remember:
-                    self._remember(doc["_id"], doc.get("version"), entity)
+                    self._remember(doc["_id"], doc.get("version"), entity, mark)
         return [found.get(key) for key in keys]
 
     def written(self, doc: Document) -> T:
@@ -73,14 +88,15 @@ class DecodedMemo(Generic[T]):
         (a transaction's write is not committed yet, and may never be)."""
         entity = self._decode(doc)
         if not self._database.in_transaction():
-            self._remember(doc["_id"], doc.get("version"), entity)
+            # No mark: a mark taken now could postdate a write that came after this one.
+            self._remember(doc["_id"], doc.get("version"), entity, None)
         return entity
 
-    def _remember(self, key: str, version: object, entity: T) -> None:
+    def _remember(self, key: str, version: object, entity: T, mark: Hashable | None) -> None:
         if not isinstance(version, int) or isinstance(version, bool):
             return  # unversioned: no later read could tell whether it is still current
         entries = self._entries
-        entries[key] = (version, entity)
+        entries[key] = (version, entity, mark)
         entries.move_to_end(key)
         if len(entries) > self._capacity:
             entries.popitem(last=False)

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
@@ -202,6 +202,9 @@ class MongoCollection:
     async def count_documents(self, filter: Filter) -> int:
         async with _errors():
             return await self._collection.count_documents(filter, session=self._session())
+
+    async def change_mark(self) -> Hashable | None:
+        return None  # a change stream could tell, at the cost of a cursor per collection and process
 
     async def insert_one(self, document: Document) -> None:
         if "_id" not in document:

@@ -25,7 +25,7 @@ transaction is written and it may be run again from its first read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -61,6 +61,12 @@ class Collection(Protocol):
     ) -> AsyncIterator[Document]: ...
 
     async def count_documents(self, filter: Filter) -> int: ...
+
+    async def change_mark(self) -> Hashable | None:
+        """A mark that differs whenever a document of this collection may have changed since an earlier
+        mark, by this process or another; None when the engine cannot tell cheaply (then ask the
+        documents). Taken before a read, it vouches for what that read returned."""
+        ...
 
     async def insert_one(self, document: Document) -> None: ...
 

@@ -74,6 +74,8 @@ class SqliteDatabase:
         self._tables: set[str] = set()
         self._array_paths: dict[str, set[str]] = {}
         self._data_version: int | None = None
+        self._writes: dict[str, int] = {}
+        """Write calls begun per table by this connection (other connections show in data_version)."""
         self._closed = False
 
     def collection(self, name: str) -> SqliteCollection:
@@ -137,15 +139,28 @@ class SqliteDatabase:
                 raise
             self._commit()
 
+    async def change_mark(self, table: str) -> tuple[int, int] | None:
+        """`PRAGMA data_version` (which moves when another connection commits) and this connection's
+        write calls on the table so far. None inside a transaction: its snapshot may be older than
+        what a mark taken outside it vouched for."""
+        if self._current() is not None:
+            return None
+        async with self._lock:  # not in the middle of another call's transaction on this connection
+            self._check_open()
+            version: int = self.execute("PRAGMA data_version").fetchone()[0]
+            return version, self._writes.get(table, 0)
+
     @asynccontextmanager
     async def writing(self, table: str) -> AsyncIterator[None]:
         """The statements of one call, which succeed or fail together."""
         if self._current() is not None:
+            self._count_write(table)  # under the transaction's lock, as marks are taken
             self._prepare(table)
             with self._savepoint():
                 yield
             return
         async with self._lock:
+            self._count_write(table)
             self._ensure_table(table)
             self.execute("BEGIN IMMEDIATE")
             try:
@@ -155,6 +170,11 @@ class SqliteDatabase:
                 self._rollback()
                 raise
             self._commit()
+
+    def _count_write(self, table: str) -> None:
+        """Under the lock that `change_mark` takes, so no mark falls between this and the commit: a
+        mark taken before differs from every mark after (a rollback costs readers one more look)."""
+        self._writes[table] = self._writes.get(table, 0) + 1
 
     def array_paths(self, table: str) -> set[str]:
         return self._array_paths.get(table, set())

@@ -8,7 +8,7 @@ while the caller iterates, so the loop body may call the store).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -100,6 +100,9 @@ class SqliteCollection:
                 if text is not None:
                     doc[name] = orjson.loads(text)
             yield doc
+
+    async def change_mark(self) -> Hashable | None:
+        return await self._db.change_mark(self._name)
 
     async def count_documents(self, filter: Filter) -> int:
         async with self._db.reading(self._name):

@@ -190,3 +190,53 @@ async def test_in_transaction_is_true_only_inside_a_transaction_block(database: 
         async with database.transaction():
             assert database.in_transaction()
     assert not database.in_transaction()
+
+
+async def test_a_product_checked_under_an_unchanged_mark_is_read_fresh_once_another_process_writes(
+    database: Database, connections: Connect
+) -> None:
+    # given: read twice, the second time vouched for by the collection's change mark where there is one
+    mine = ProductRepository(database)
+    product = await mine.put(a_product("Chair"))
+    await mine.get_many([product.key])
+    assert await mine.get_many([product.key]) == [product]
+    # when
+    theirs = ProductRepository(await connections())
+    changed = await theirs.put(replace(product, titles={"en": "Armchair"}))
+    # then
+    assert await mine.get_many([product.key]) == [changed]
+
+
+async def test_a_product_changed_in_this_process_past_the_repository_is_read_fresh(
+    database: Database,
+) -> None:
+    # given
+    mine = ProductRepository(database)
+    product = await mine.put(a_product("Stool"))
+    await mine.get_many([product.key])
+    await mine.get_many([product.key])
+    # when: written by another use of the same connection, which the memo does not see
+    products = database.collection("products")
+    await products.update_one(
+        {"_id": product.key}, {"$set": {"titles": {"en": "Bar stool"}}, "$inc": {"version": 1}}
+    )
+    # then
+    [read] = await mine.get_many([product.key])
+    assert read is not None and read.titles == {"en": "Bar stool"}
+
+
+async def test_a_change_mark_holds_until_a_write_here_or_elsewhere(
+    database: Database, connections: Connect
+) -> None:
+    products = database.collection("products")
+    await products.insert_one({"_id": "p-mark", "version": 1})
+    first = await products.change_mark()
+    if first is None:
+        pytest.skip("this engine offers no change mark (readers check versions)")
+    assert await products.change_mark() == first
+    await products.update_one({"_id": "p-mark"}, {"$inc": {"version": 1}})
+    here = await products.change_mark()
+    assert here != first
+    other = (await connections()).collection("products")
+    await other.update_one({"_id": "p-mark"}, {"$inc": {"version": 1}})
+    assert await products.change_mark() not in (first, here)
