@@ -150,7 +150,7 @@ class FeedService:
         more = await self._rank(
             candidates, quality, profile, viewer, snapshot.vertical_key, placed, now, count
         )
-        entries = snapshot.entries + more
+        entries = [*snapshot.entries, *more]
         exhausted = not more or len(entries) < wanted
         await self._repos.feed_snapshots.extend(snapshot.key, more, exhausted)
         return Snapshot(snapshot.key, snapshot.vertical_key, entries, exhausted, snapshot.expires_at)
