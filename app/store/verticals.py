@@ -1,8 +1,8 @@
-"""VerticalRepository: the verticals collection, small and read in one call."""
+"""VerticalRepository: the verticals collection, small and read whole in one call."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from app.domain.media import StoredImage
 from app.domain.verticals import Vertical
@@ -50,18 +50,29 @@ def vertical_to_doc(vertical: Vertical) -> Document:
 
 
 class VerticalRepository:
+    """Where the engine offers a change mark, all verticals are kept decoded while it holds: nearly
+    every page shows some, and they change a few times a year."""
+
     def __init__(self, database: Database) -> None:
         self._verticals: Collection = database.collection("verticals")
+        self._kept: tuple[Hashable, list[Vertical]] | None = None
 
     async def ensure_indexes(self) -> None:
         await self._verticals.create_index([("position", 1)])
 
     async def all(self) -> list[Vertical]:
-        return [vertical_from_doc(d) async for d in self._verticals.find({}, sort=[("position", 1)])]
+        # Taken before the read, so it vouches only for what the read returns.
+        mark = await self._verticals.change_mark()
+        if mark is not None and self._kept is not None and self._kept[0] == mark:
+            return list(self._kept[1])
+        found = [vertical_from_doc(d) async for d in self._verticals.find({}, sort=[("position", 1)])]
+        if mark is not None:
+            self._kept = (mark, found)
+        return list(found)
 
     async def get_many(self, keys: Sequence[str]) -> list[Vertical | None]:
-        found = {d["_id"]: d async for d in self._verticals.find({"_id": {"$in": list(keys)}})}
-        return [vertical_from_doc(found[k]) if k in found else None for k in keys]
+        by_key = {vertical.key: vertical for vertical in await self.all()}
+        return [by_key.get(k) for k in keys]
 
     async def upsert_many(self, verticals: Sequence[Vertical]) -> None:
         for vertical in verticals:

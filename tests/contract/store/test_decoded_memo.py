@@ -10,10 +10,12 @@ from dataclasses import replace
 import pytest
 
 from app.domain.products import Product, StoredTier
+from app.domain.verticals import Vertical
 from app.store.decoded import DecodedMemo
 from app.store.port import Database, Document
 from app.store.products import ProductRepository
 from app.store.suppliers import SupplierRepository
+from app.store.verticals import VerticalRepository
 
 Connect = Callable[[], Awaitable[Database]]
 _keys = itertools.count()
@@ -240,3 +242,21 @@ async def test_a_change_mark_holds_until_a_write_here_or_elsewhere(
     other = (await connections()).collection("products")
     await other.update_one({"_id": "p-mark"}, {"$inc": {"version": 1}})
     assert await products.change_mark() not in (first, here)
+
+
+async def test_verticals_kept_decoded_are_read_fresh_once_written_here_or_elsewhere(
+    database: Database, connections: Connect
+) -> None:
+    # given: kept after two reads
+    mine = VerticalRepository(database)
+    vertical = Vertical(key="v-kept", slug="kept", names={"en": "Kept"}, hs_headings=("9403",), position=1)
+    await mine.upsert_many([vertical])
+    await mine.all()
+    assert await mine.get_many(["v-kept", "v-none"]) == [vertical, None]
+    # when: renamed by another process, then by this one
+    await VerticalRepository(await connections()).upsert_many([replace(vertical, names={"en": "Theirs"})])
+    theirs = await mine.get_many(["v-kept"])
+    await mine.upsert_many([replace(vertical, names={"en": "Mine"})])
+    # then
+    assert [v.names if v else None for v in theirs] == [{"en": "Theirs"}]
+    assert [v.names for v in await mine.all() if v.key == "v-kept"] == [{"en": "Mine"}]
