@@ -17,7 +17,7 @@ would report (`$inc` of a string, `$push` to a non-array, changing `_id`...) rai
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bson import ObjectId
@@ -30,6 +30,15 @@ UPDATE_OPERATORS = frozenset(
 
 # MongoDB's order of the JSON types: null < numbers < strings < objects < arrays < booleans.
 _NULL, _NUMBER, _STRING, _OBJECT, _ARRAY, _BOOL = 1, 2, 3, 4, 5, 8
+
+
+def projected_fields(names: Sequence[str]) -> list[str]:
+    """The fields a `find` projection names, once each and `_id` aside (every result holds it).
+    Only top-level names: dotted or operator names are refused on every engine alike."""
+    for name in names:
+        if not name or "." in name or name.startswith("$"):
+            raise ValueError(f"a projection names top-level fields only, not {name!r}")
+    return [name for name in dict.fromkeys(names) if name != "_id"]
 
 
 def new_id() -> str:

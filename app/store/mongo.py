@@ -25,7 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
-from app.store.doc_update import new_id
+from app.store.doc_update import new_id, projected_fields
 from app.store.port import (
     Document,
     DuplicateKeyError,
@@ -148,12 +148,9 @@ def _with_generated_id(filter: Filter, update: Update) -> Update:
 
 
 def _projection(names: Sequence[str]) -> dict[str, int]:
-    """MongoDB's projection of top-level `names`; `_id: 1` keeps an empty one a projection (`{}` reads
-    as "every field"). Dotted names are refused, as the SQLite engine refuses them."""
-    for name in names:
-        if not name or "." in name or name.startswith("$"):
-            raise ValueError(f"a projection names top-level fields only, not {name!r}")
-    return {"_id": 1, **{name: 1 for name in names}}
+    """MongoDB's projection of `names`; `_id: 1` keeps an empty one a projection (`{}` reads as
+    "every field")."""
+    return {"_id": 1, **{name: 1 for name in projected_fields(names)}}
 
 
 class MongoCollection:

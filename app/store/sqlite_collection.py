@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from app.store.doc_update import apply_update, new_id, upsert_seed, validate_update
+from app.store.doc_update import apply_update, new_id, projected_fields, upsert_seed, validate_update
 from app.store.port import Document, Filter, SortSpec, Update
 from app.store.sqlite_query import (
     compile_filter,
@@ -46,13 +46,6 @@ def _with_id_first(doc: Document) -> Document:
     return {"_id": identifier, **{k: v for k, v in doc.items() if k != "_id"}}
 
 
-def _top_level_path(name: str) -> str:
-    """The JSON path literal of a projected field, which must be a top-level field name."""
-    if not name or "." in name or name.startswith("$"):
-        raise ValueError(f"a projection names top-level fields only, not {name!r}")
-    return json_path(split_path(name))
-
-
 class SqliteCollection:
     def __init__(self, database: SqliteDatabase, name: str) -> None:
         self._db = database
@@ -75,8 +68,8 @@ class SqliteCollection:
     ) -> AsyncIterator[Document]:
         if projection is None:
             return self._find(filter, sort, limit, skip)
-        fields = [name for name in dict.fromkeys(projection) if name != "_id"]
-        columns = ", ".join(["id", *[f"doc -> {_top_level_path(name)}" for name in fields]])
+        fields = projected_fields(projection)
+        columns = ", ".join(["id", *[f"doc -> {json_path(split_path(name))}" for name in fields]])
         return self._find_fields(filter, sort, limit, skip, columns, fields)
 
     async def _find(

@@ -32,7 +32,7 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 from graphql.execution.values import VariableValues
 
 from app.edge.compiled import complete
-from app.edge.compiled.direct import direct_resolver
+from app.edge.compiled.direct import BACKREF, direct_resolver
 from app.edge.compiled.info import Run
 from app.edge.compiled.leaves import leaf_serializer
 from app.edge.compiled.plan import Completer, FieldPlan, ObjectPlan, OperationPlan, Reader, ResolveInfo
@@ -40,7 +40,6 @@ from app.edge.compiled.values import EMPTY_VARIABLES, static_arguments
 
 _STRAWBERRY = "strawberry.schema.schema_converter"
 _new_tuple = tuple.__new__
-_BACKREF = "strawberry-definition"
 
 
 class Unsupported(Exception):
@@ -221,7 +220,7 @@ class Compiler:
 def _resolver(field_def: GraphQLField) -> tuple[Any, Reader | None]:
     """Strawberry's "basic" fields (no resolver, no extension) are attribute reads: done here directly."""
     resolve = field_def.resolve
-    strawberry_field = (field_def.extensions or {}).get(_BACKREF)
+    strawberry_field = (field_def.extensions or {}).get(BACKREF)
     if (
         resolve is not None
         and _is_strawberry(resolve)

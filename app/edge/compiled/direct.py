@@ -20,7 +20,8 @@ from strawberry.types.field import StrawberryField
 
 from app.edge.compiled.values import IMMUTABLE
 
-_BACKREF = "strawberry-definition"
+BACKREF = "strawberry-definition"
+"""The key under which strawberry keeps a field's StrawberryField in the GraphQLField's extensions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ def direct_resolver(
     schema: GraphQLSchema, field_def: GraphQLField, literal: dict[str, Any] | None
 ) -> Direct | None:
     """A direct call equal to strawberry's wrapper for this field; None when the wrapper must run."""
-    field = (field_def.extensions or {}).get(_BACKREF)
+    field = (field_def.extensions or {}).get(BACKREF)
     strawberry_schema = getattr(schema, "_strawberry_schema", None)
     if not isinstance(field, StrawberryField) or strawberry_schema is None:
         return None
