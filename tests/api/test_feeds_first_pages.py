@@ -10,7 +10,8 @@ from app.domain.ids import to_global_id
 from app.services.feeds import FeedPage, FeedViewer
 from app.services.first_pages import REUSE_MS
 from tests.api.harness import Api
-from tests.api.test_feeds_support import event, on_server, ports, track, viewer_key
+from tests.api.test_articles_support import published
+from tests.api.test_feeds_support import event, feed, on_server, ports, track, viewer_key
 from tests.api.test_response_cache_support import services
 
 
@@ -67,3 +68,16 @@ async def test_two_buyers_never_share_a_first_page(api: Api) -> None:
     (_, one), (_, other) = await buyer(api), await buyer(api)
     now = int(time.time() * 1000)
     assert pinned(await first_page(api, one, now)) != pinned(await first_page(api, other, now))
+
+
+async def test_an_article_published_since_is_on_the_same_buyers_next_first_page(api: Api) -> None:
+    # given: the buyer's first page of a vertical, ranked a moment ago
+    token = api.token(role="buyer")
+    [vertical] = [v["id"] for v in (await api.gql("Verticals"))["data"]["verticals"][5:6]]
+    await feed(api, token, vertical=vertical, first=60)
+    # when
+    article = await published(api, api.token(role="editor"), verticalId=vertical)
+    await api.drain_outbox()
+    # then: within the reuse period, yet ranked afresh
+    page = await feed(api, token, vertical=vertical, first=60)
+    assert article["id"] in {e["node"]["id"] for e in page["edges"]}
