@@ -17,11 +17,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import httpx
-
 from bench.cases import OPERATIONS, Case, prepare
-from bench.client import Client, headers
+from bench.client import Client
 from bench.environment import BIN, ROOT, Shape, pick_shape
+from bench.probe import Sequential
 from bench.serving import Process, api_service
 from tests.servers.fcm import FakeFcm
 
@@ -57,22 +56,14 @@ def _arguments() -> argparse.Namespace:
 
 def _profile(spy: str, service: Process, case: Case, requests: int, shape: Shape) -> None:
     raw = shape.folder / f"profile-{case.name.replace(' ', '-')}.txt"
-    sent = {**headers(case.token), "Accept-Encoding": "identity"}  # as wrk sends: no gzip
-    with httpx.Client(base_url=service.url, headers=sent, timeout=60) as session:
-
-        def send(times: int) -> None:
-            for _ in range(times):
-                session.post("/graphql", content=case.body).raise_for_status()
-
-        send(WARM_UP)
-        before = service.cpu_seconds()
-        send(requests)
-        cpu_ms = (service.cpu_seconds() - before) * 1000 / requests
+    with Sequential(service.url, case) as sequential:
+        sequential.send(WARM_UP)
+        cpu_ms = sequential.cpu_ms(service, requests)
         # Sampled apart from the CPU figure: py-spy stops the process for each sample.
         command = [spy, "record", "-p", str(service.pid), "-f", "raw", "-r", "500", "-o", str(raw)]
         recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)  # py-spy attaches
-        send(requests)
+        sequential.send(requests)
         recorder.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
         recorder.wait()
     print(f"\n{case.name}: {cpu_ms:.2f} ms of server CPU per request, profile {raw}")

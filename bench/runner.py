@@ -6,16 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import orjson
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bench.cases import Case, Prepared, prepare
-from bench.client import Client, OperationFailed, headers
+from bench.client import Client, OperationFailed
 from bench.environment import Shape
 from bench.fanout import measure_fanout
 from bench.load import run_load
+from bench.probe import Sequential
 from bench.push_latency import measure_push
 from bench.results import Results
 from bench.serving import Process, api_service, raw_service
@@ -102,14 +102,10 @@ CPU_PROBES = 50
 
 
 def _cpu_per_request(client: Client, case: Case, service: Process) -> float:
-    """The server's CPU milliseconds per request, over requests sent one after another: what one
-    request costs, which 16 connections on one process then wait behind."""
-    with httpx.Client(base_url=client.url, headers=headers(case.token), timeout=60) as session:
-        session.post("/graphql", content=case.body)  # connects: the cost measured is the request's
-        before = service.cpu_seconds()
-        for _ in range(CPU_PROBES):
-            session.post("/graphql", content=case.body).raise_for_status()
-    return (service.cpu_seconds() - before) * 1000 / CPU_PROBES
+    """What one request costs, which 16 connections on one process then wait behind."""
+    with Sequential(client.url, case) as sequential:
+        sequential.send(1)  # connects: the cost measured is the request's
+        return sequential.cpu_ms(service, CPU_PROBES)
 
 
 def _raw_route(plan: Plan, name: str, page: dict[str, object], results: Results, progress: Progress) -> None:
