@@ -44,7 +44,10 @@ def direct_resolver(
         return None
     resolver = field.base_resolver
     converter = strawberry_schema.schema_converter
-    if resolver is None or field.extensions or converter._get_field_exception_handlers(field):
+    # strawberry's own (private) answer to "may an exception handler apply here"; a strawberry that
+    # no longer has it gets the wrapper for every field.
+    handlers = getattr(converter, "_get_field_exception_handlers", None)
+    if resolver is None or field.extensions or handlers is None or handlers(field):
         return None
     function = resolver.wrapped_func
     if not callable(function):
